@@ -1,0 +1,120 @@
+// The built-in PIN authority: keyed PIN hashes, history and lock state in the store. Changes are
+// single transactions with the lock check inside, so "set" cannot slip past a concurrent "lock".
+import type { Kysely } from 'kysely';
+import { NO_PIN, type PinRecordState } from '../domain/pin-state.js';
+import type { PinAuthority, SetPinOutcome, SetPinRequest } from '../ports/pin-authority.js';
+import type { PinHasher } from '../security/pin-hasher.js';
+import type { Database, PinRecordRow } from './sql/schema.js';
+
+/** History kept per user whatever the policy says, so raising PINHistoryCount takes effect at once. */
+const HISTORY_KEPT = 20;
+
+export class BuiltInPinAuthority implements PinAuthority {
+  readonly name = 'built-in';
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly hasher: PinHasher,
+  ) {}
+
+  async state(userId: string): Promise<PinRecordState> {
+    const row = await this.db.selectFrom('pin_records').selectAll().where('user_id', '=', userId).executeTakeFirst();
+    return row ? toState(row) : NO_PIN;
+  }
+
+  async historyMatcher(userId: string, count: number): Promise<(pin: string) => boolean> {
+    if (count <= 0) return () => false;
+    const rows = await this.db
+      .selectFrom('pin_history')
+      .select('pin_hash')
+      .where('user_id', '=', userId)
+      .orderBy('set_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(count)
+      .execute();
+    return (pin) => rows.some((row) => this.hasher.matches(userId, pin, row.pin_hash));
+  }
+
+  async setPin(request: SetPinRequest): Promise<SetPinOutcome> {
+    const { userId, pin, at } = request;
+    const now = at.getTime();
+    const hash = this.hasher.hash(userId, pin);
+    return this.db.transaction().execute(async (tx) => {
+      const row = await tx.selectFrom('pin_records').selectAll().where('user_id', '=', userId).executeTakeFirst();
+      if (row && isLocked(row, now) && !request.unlockFirst) return 'locked';
+      const values = {
+        pin_hash: hash,
+        pin_length: pin.length,
+        set_at: now,
+        expires_at: request.expiresAt ? request.expiresAt.getTime() : null,
+        // A new PIN starts a fresh observation window; global failures only clear on unlock.
+        local_failures: 0,
+        window_started_at: null,
+        temporary_lock_until: null,
+        updated_at: now,
+        ...(request.unlockFirst ? { admin_locked: 0, failure_locked: 0, global_failures: 0 } : {}),
+      };
+      if (row) await tx.updateTable('pin_records').set(values).where('user_id', '=', userId).execute();
+      else await tx.insertInto('pin_records').values({ user_id: userId, admin_locked: 0, failure_locked: 0, global_failures: 0, ...values }).execute();
+      await tx.insertInto('pin_history').values({ user_id: userId, pin_hash: hash, set_at: now }).execute();
+      const keep = tx
+        .selectFrom('pin_history')
+        .select('id')
+        .where('user_id', '=', userId)
+        .orderBy('set_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(Math.max(HISTORY_KEPT, request.historyCount));
+      await tx.deleteFrom('pin_history').where('user_id', '=', userId).where('id', 'not in', keep).execute();
+      return 'set' as const;
+    });
+  }
+
+  async lock(userId: string, at: Date): Promise<{ wasLocked: boolean }> {
+    return this.changeLock(userId, at, { admin_locked: 1 });
+  }
+
+  async unlock(userId: string, at: Date): Promise<{ wasLocked: boolean }> {
+    return this.changeLock(userId, at, {
+      admin_locked: 0,
+      failure_locked: 0,
+      temporary_lock_until: null,
+      local_failures: 0,
+      global_failures: 0,
+      window_started_at: null,
+    });
+  }
+
+  private async changeLock(userId: string, at: Date, change: Partial<PinRecordRow>): Promise<{ wasLocked: boolean }> {
+    const now = at.getTime();
+    return this.db.transaction().execute(async (tx) => {
+      const row = await tx.selectFrom('pin_records').selectAll().where('user_id', '=', userId).executeTakeFirst();
+      if (row) await tx.updateTable('pin_records').set({ ...change, updated_at: now }).where('user_id', '=', userId).execute();
+      else {
+        await tx
+          .insertInto('pin_records')
+          .values({ user_id: userId, admin_locked: 0, failure_locked: 0, local_failures: 0, global_failures: 0, ...change, updated_at: now })
+          .execute();
+      }
+      return { wasLocked: row ? isLocked(row, now) : false };
+    });
+  }
+}
+
+function isLocked(row: PinRecordRow, now: number): boolean {
+  return row.admin_locked === 1 || row.failure_locked === 1 || (row.temporary_lock_until !== null && Number(row.temporary_lock_until) > now);
+}
+
+function toState(row: PinRecordRow): PinRecordState {
+  const date = (value: number | null) => (value === null ? undefined : new Date(Number(value)));
+  return {
+    isPinSet: row.pin_hash !== null,
+    pinLength: row.pin_length ?? undefined,
+    lastChangedAt: date(row.set_at),
+    expiresAt: date(row.expires_at),
+    adminLocked: row.admin_locked === 1,
+    failureLocked: row.failure_locked === 1,
+    temporaryLockUntil: date(row.temporary_lock_until),
+    localFailures: row.local_failures,
+    globalFailures: row.global_failures,
+  };
+}

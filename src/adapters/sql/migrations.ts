@@ -1,0 +1,108 @@
+// Schema migrations, run at start-up. Append new ones; never edit one that has shipped.
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { GLOBAL_DEFAULTS, GLOBAL_POLICY_IDENTITY } from '../../domain/policy.js';
+
+const migrations: Record<string, Migration> = {
+  '0001-initial': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('pin_policies')
+        .addColumn('identity', 'text', (c) => c.primaryKey())
+        .addColumn('settings', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db
+        .insertInto('pin_policies')
+        .values({ identity: GLOBAL_POLICY_IDENTITY, settings: JSON.stringify(GLOBAL_DEFAULTS), updated_at: Date.now() })
+        .execute();
+      await db.schema
+        .createTable('policy_grants')
+        .addColumn('user_id', 'text', (c) => c.primaryKey())
+        .addColumn('tag', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('pin_records')
+        .addColumn('user_id', 'text', (c) => c.primaryKey())
+        .addColumn('pin_hash', 'text')
+        .addColumn('pin_length', 'integer')
+        .addColumn('set_at', 'bigint')
+        .addColumn('expires_at', 'bigint')
+        .addColumn('admin_locked', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('failure_locked', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('temporary_lock_until', 'bigint')
+        .addColumn('local_failures', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('global_failures', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('window_started_at', 'bigint')
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('pin_history')
+        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('user_id', 'text', (c) => c.notNull())
+        .addColumn('pin_hash', 'text', (c) => c.notNull())
+        .addColumn('set_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('pin_history_user').on('pin_history').columns(['user_id', 'set_at']).execute();
+      await db.schema
+        .createTable('reveals')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('addressee_id', 'text', (c) => c.notNull())
+        .addColumn('target_id', 'text', (c) => c.notNull())
+        .addColumn('sealed', 'text')
+        .addColumn('details', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .addColumn('card', 'text')
+        .execute();
+      await db.schema.createIndex('reveals_expiry').on('reveals').column('expires_at').execute();
+      await db.schema
+        .createTable('continuations')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('actor_id', 'text', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('sealed', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .addColumn('used_at', 'bigint')
+        .addColumn('card', 'text')
+        .execute();
+      await db.schema.createIndex('continuations_expiry').on('continuations').column('expires_at').execute();
+      await db.schema
+        .createTable('conversations')
+        .addColumn('user_id', 'text', (c) => c.notNull())
+        .addColumn('channel_id', 'text', (c) => c.notNull())
+        .addColumn('reference', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('conversations_pk', ['user_id', 'channel_id'])
+        .execute();
+      await db.schema
+        .createTable('audit')
+        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('at', 'bigint', (c) => c.notNull())
+        .addColumn('actor', 'text', (c) => c.notNull())
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('target', 'text')
+        .addColumn('outcome', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text')
+        .addColumn('request_id', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('audit_at').on('audit').column('at').execute();
+      await db.schema.createIndex('audit_actor').on('audit').columns(['actor', 'at']).execute();
+      await db.schema.createIndex('audit_target').on('audit').columns(['target', 'at']).execute();
+    },
+  },
+};
+
+class InCodeMigrations implements MigrationProvider {
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return migrations;
+  }
+}
+
+export async function migrateToLatest(db: Kysely<any>): Promise<void> {
+  const { error, results } = await new Migrator({ db, provider: new InCodeMigrations() }).migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error || failed) {
+    throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${String(error ?? 'unknown error')}`);
+  }
+}

@@ -1,0 +1,87 @@
+// Table shapes as Kysely sees them. Times are epoch milliseconds (bigint), flags 0/1: the same
+// on SQLite and PostgreSQL.
+import type { Generated } from 'kysely';
+
+export interface PinPolicyRow {
+  identity: string;
+  settings: string;
+  updated_at: number;
+}
+
+export interface PolicyGrantRow {
+  user_id: string;
+  tag: string;
+}
+
+export interface PinRecordRow {
+  user_id: string;
+  pin_hash: string | null;
+  pin_length: number | null;
+  set_at: number | null;
+  expires_at: number | null;
+  admin_locked: number;
+  failure_locked: number;
+  temporary_lock_until: number | null;
+  local_failures: number;
+  global_failures: number;
+  window_started_at: number | null;
+  updated_at: number;
+}
+
+export interface PinHistoryRow {
+  id: Generated<number>;
+  user_id: string;
+  pin_hash: string;
+  set_at: number;
+}
+
+export interface RevealRow {
+  id: string;
+  addressee_id: string;
+  target_id: string;
+  sealed: string | null;
+  details: string;
+  created_at: number;
+  expires_at: number;
+  card: string | null;
+}
+
+export interface ContinuationRow {
+  id: string;
+  actor_id: string;
+  kind: string;
+  sealed: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+  card: string | null;
+}
+
+export interface ConversationRow {
+  user_id: string;
+  channel_id: string;
+  reference: string;
+  updated_at: number;
+}
+
+export interface AuditRow {
+  id: Generated<number>;
+  at: number;
+  actor: string;
+  action: string;
+  target: string | null;
+  outcome: string;
+  reason: string | null;
+  request_id: string;
+}
+
+export interface Database {
+  pin_policies: PinPolicyRow;
+  policy_grants: PolicyGrantRow;
+  pin_records: PinRecordRow;
+  pin_history: PinHistoryRow;
+  reveals: RevealRow;
+  continuations: ContinuationRow;
+  conversations: ConversationRow;
+  audit: AuditRow;
+}

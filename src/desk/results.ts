@@ -1,0 +1,52 @@
+// What the desk answers. Surfaces (chat, later HTTP and CLI) render these; none holds a PIN
+// except RevealView.pin, which exists only for the moment of a Reveal.
+import type { Command, TargetedCommand } from '../domain/commands.js';
+import type { EffectivePolicy } from '../domain/policy.js';
+import type { PinStatus } from '../domain/pin-state.js';
+import type { Permission, Role } from '../domain/roles.js';
+import type { UserSummary } from '../domain/user.js';
+
+export interface CallerView {
+  user: UserSummary;
+  roles: ReadonlySet<Role>;
+}
+
+/** Non-secret facts about a PIN change, kept with the sealed PIN to redraw its card on each click. */
+export interface PinSetDetails {
+  target: UserSummary;
+  policyIdentity: string;
+  changedAt: string;
+  pinExpiresAt?: string | undefined;
+  generated: boolean;
+  unlockedFirst: boolean;
+  addresseeName: string;
+  /** The permission the addressee must still hold when revealing. */
+  permission: Permission;
+}
+
+export type DeskResult =
+  | { kind: 'help'; caller: CallerView; permissions: ReadonlySet<Permission> }
+  | { kind: 'whoami'; caller: CallerView; groups: readonly string[] }
+  | { kind: 'pin-set'; details: PinSetDetails; revealRef: string; revealExpiresAt: Date }
+  | { kind: 'pin-unlocked'; target: UserSummary; wasLocked: boolean }
+  | { kind: 'pin-locked'; target: UserSummary; wasLocked: boolean }
+  | { kind: 'pin-status'; target: UserSummary; status: PinStatus; policy: EffectivePolicy }
+  | {
+      kind: 'choose-user';
+      ref: string;
+      command: TargetedCommand['kind'];
+      query: string;
+      candidates: readonly UserSummary[];
+      more: boolean;
+    }
+  | { kind: 'users-found'; query: string; users: readonly UserSummary[]; more: boolean }
+  | { kind: 'self-service-unavailable'; command: Extract<Command, { kind: 'self-service' }> };
+
+export interface RevealView {
+  details: PinSetDetails;
+  revealRef: string;
+  expiresAt: Date;
+  /** Present only for a Reveal that is still within its time. */
+  pin?: string | undefined;
+  expired: boolean;
+}

@@ -1,0 +1,32 @@
+// What a chat user can ask PinDesk to do, once the text is understood.
+
+export type Command =
+  | { kind: 'help' }
+  | { kind: 'whoami' }
+  | { kind: 'set-pin'; identity: string; pin?: string | undefined; ignoreHistory: boolean }
+  | { kind: 'unlock-pin'; identity: string }
+  | { kind: 'lock-pin'; identity: string }
+  | { kind: 'pin-status'; identity: string }
+  | { kind: 'find-user'; text: string }
+  | { kind: 'self-service'; action: 'reset' | 'unlock' };
+
+export type TargetedCommand = Extract<Command, { identity: string }>;
+
+export function isTargeted(command: Command): command is TargetedCommand {
+  return 'identity' in command;
+}
+
+/** The cmdlet an admin would run for the same change, never with the PIN (shown on cards). */
+export function cmdletFor(command: TargetedCommand, identity: string): string {
+  const quoted = `-Identity "${identity.replace(/"/g, '`"')}"`;
+  switch (command.kind) {
+    case 'set-pin':
+      return `Set-CsClientPin ${quoted}`;
+    case 'unlock-pin':
+      return `Unlock-CsClientPin ${quoted}`;
+    case 'lock-pin':
+      return `Lock-CsClientPin ${quoted}`;
+    case 'pin-status':
+      return `Get-CsClientPinInfo ${quoted}`;
+  }
+}

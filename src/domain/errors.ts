@@ -1,0 +1,149 @@
+// Every way a PinDesk action can be turned down or fail, as typed errors. `user-messages.ts` maps
+// each to the short text a chat user sees; the audit trail records `code`. None of them ever
+// carries a PIN: constructors take rule names and numbers, never the PIN itself.
+import type { CommonPattern } from './common-patterns.js';
+import type { Permission, Role } from './roles.js';
+import type { UserSummary } from './user.js';
+
+export type Outcome = 'refused' | 'failed';
+
+export abstract class DeskError extends Error {
+  abstract readonly code: string;
+  /** refused = a rule said no, nothing changed; failed = something broke. */
+  readonly outcome: Outcome = 'refused';
+
+  /** What the audit trail records as the reason: a code and a rule name, never input text. */
+  auditReason(): string {
+    return this.code;
+  }
+}
+
+export type PinRule = 'digits-only' | 'too-short' | 'too-long' | 'common-pattern' | 'in-history';
+
+export class PinRuleError extends DeskError {
+  readonly code = 'pin-rule';
+  constructor(
+    readonly rule: PinRule,
+    readonly details: { minimum?: number; maximum?: number; pattern?: CommonPattern; historyCount?: number } = {},
+  ) {
+    super(`PIN breaks rule ${rule}`);
+  }
+
+  override auditReason(): string {
+    return [this.code, this.rule, this.details.pattern].filter(Boolean).join(':');
+  }
+}
+
+export class MissingRoleError extends DeskError {
+  readonly code = 'missing-role';
+  constructor(
+    readonly permission: Permission,
+    readonly rolesNeeded: readonly Role[],
+  ) {
+    super(`missing role for ${permission}`);
+  }
+
+  override auditReason(): string {
+    return `${this.code}:${this.permission}`;
+  }
+}
+
+export class NoUserMatchError extends DeskError {
+  readonly code = 'no-match';
+  constructor(
+    readonly query: string,
+    readonly hints: readonly UserSummary[],
+  ) {
+    super('no user matches');
+  }
+}
+
+export class UserNotEnabledError extends DeskError {
+  readonly code = 'user-not-enabled';
+  constructor(readonly user: UserSummary) {
+    super('user not enabled for Skype for Business');
+  }
+}
+
+export class PinLockedError extends DeskError {
+  readonly code = 'pin-locked';
+  constructor(
+    readonly user: UserSummary,
+    /** Opaque id of an "Unlock and set" continuation, when the caller may do both. */
+    readonly unlockAndSetRef?: string,
+  ) {
+    super('PIN is locked');
+  }
+}
+
+export class UnknownCallerError extends DeskError {
+  readonly code = 'unknown-caller';
+  constructor(
+    readonly appearsAs: string,
+    readonly reason: 'not-in-directory' | 'untrusted-channel' | 'no-identity',
+  ) {
+    super(`caller not identified: ${reason}`);
+  }
+
+  override auditReason(): string {
+    return `${this.code}:${this.reason}`;
+  }
+}
+
+export class PinExposedError extends DeskError {
+  readonly code = 'pin-exposed';
+  constructor() {
+    super('manual PIN typed in a shared conversation');
+  }
+}
+
+export class NoPrivateChatError extends DeskError {
+  readonly code = 'no-private-chat';
+  constructor() {
+    super('cannot reach the caller privately from this conversation');
+  }
+}
+
+export class NotAddresseeError extends DeskError {
+  readonly code = 'not-addressee';
+  constructor(readonly addresseeName: string) {
+    super('card addressed to someone else');
+  }
+}
+
+export class CardExpiredError extends DeskError {
+  readonly code = 'card-expired';
+  constructor(readonly what: 'reveal' | 'choice') {
+    super(`${what} expired or already used`);
+  }
+
+  override auditReason(): string {
+    return `${this.code}:${this.what}`;
+  }
+}
+
+export class CommandSyntaxError extends DeskError {
+  readonly code = 'bad-command';
+  constructor(
+    readonly problem: string,
+    readonly example?: string,
+  ) {
+    super('command not understood');
+  }
+}
+
+export class DirectoryUnavailableError extends DeskError {
+  readonly code = 'directory-unavailable';
+  override readonly outcome = 'failed' as const;
+  constructor(cause?: unknown) {
+    super('directory unavailable', { cause });
+  }
+}
+
+export class BackendError extends DeskError {
+  readonly code = 'backend-error';
+  override readonly outcome = 'failed' as const;
+  constructor(cause?: unknown) {
+    super('PIN backend error', { cause });
+  }
+}

@@ -1,0 +1,30 @@
+// Who holds PINs: the built-in authority (hashed PINs in the store) or, later, Skype for Business
+// Server through PowerShell. The desk decides *whether* a change is allowed; the authority only
+// makes it, atomically.
+import type { PinRecordState } from '../domain/pin-state.js';
+
+export interface SetPinRequest {
+  userId: string;
+  pin: string;
+  at: Date;
+  expiresAt?: Date | undefined;
+  /** How many previous PINs to keep for the history rule (the policy's PINHistoryCount). */
+  historyCount: number;
+  /** Unlock first, in the same atomic step ("Unlock and set"). */
+  unlockFirst?: boolean;
+}
+
+export type SetPinOutcome = 'set' | 'locked';
+
+export interface PinAuthority {
+  readonly name: string;
+  state(userId: string, at: Date): Promise<PinRecordState>;
+  /** A predicate telling whether a PIN is one of the user's last `count` PINs. */
+  historyMatcher(userId: string, count: number): Promise<(pin: string) => boolean>;
+  /** Refuses ('locked') without change when the PIN is locked, unless unlockFirst. */
+  setPin(request: SetPinRequest): Promise<SetPinOutcome>;
+  /** Returns whether the PIN was unlocked before the call. */
+  lock(userId: string, at: Date): Promise<{ wasLocked: boolean }>;
+  /** Clears every lock and both failure counters. */
+  unlock(userId: string, at: Date): Promise<{ wasLocked: boolean }>;
+}
