@@ -11,6 +11,7 @@ import {
   DeskError,
   DirectoryUnavailableError,
   MissingRoleError,
+  NoPrivateChatError,
   NoUserMatchError,
   NotAddresseeError,
   PinExposedError,
@@ -63,8 +64,12 @@ export interface CallerKey {
 export interface Turn {
   caller: CallerKey;
   requestId: string;
-  /** Channel or group chat: others can read what is typed and answered here. */
+  /** Channel or group chat: others can read what is typed here. */
   shared: boolean;
+  /** The direct answer to this turn is seen by the caller alone (1:1 chat, or a card-action invoke). */
+  privateReply: boolean;
+  /** The caller's 1:1 chat can be reached from here (it is this one, or Teams can open it). */
+  canReachPrivately: boolean;
 }
 
 interface Caller extends CallerView {
@@ -140,6 +145,7 @@ export class Desk {
       scope.target = cmdletIdentity(details.target);
       if (entry.addresseeId !== caller.user.id) throw new NotAddresseeError(details.addresseeName);
       this.authorize(caller, details.permission);
+      if (show && !turn.privateReply) throw new NoPrivateChatError();
       const now = this.deps.clock();
       const view: RevealView = { details, revealRef: ref, expiresAt: entry.expiresAt, expired: entry.expiresAt <= now || !entry.sealed };
       if (view.expired) {
@@ -214,6 +220,7 @@ export class Desk {
   ): Promise<DeskResult> {
     // A PIN typed where others can read it is exposed already; setting it would make it live.
     if (command.pin !== undefined && turn.shared) throw new PinExposedError();
+    if (!turn.canReachPrivately) throw new NoPrivateChatError();
     return this.withTarget(caller, command, scope, chosen, async (target) => {
       const { authority, clock, randomInt, sealer, store, settings } = this.deps;
       const effective = await this.effectivePolicy(target);

@@ -1,0 +1,98 @@
+// The composition root: configuration in, a running server out. Tests start the same thing.
+import { randomInt } from 'node:crypto';
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext } from 'botbuilder';
+import type { DestinationStream, Logger } from 'pino';
+import { BuiltInPinAuthority } from './adapters/builtin-authority.js';
+import { loadFileDirectory } from './adapters/directory/file-directory.js';
+import { loadKeys } from './adapters/secrets-file.js';
+import { openSqliteStore } from './adapters/sql/sqlite.js';
+import { PinDeskBot } from './chat/bot.js';
+import { PrivateDelivery } from './chat/conversation.js';
+import type { Config } from './config.js';
+import { Desk } from './desk/desk.js';
+import type { RandomInt } from './domain/pin-generator.js';
+import { createHttpServer, type HttpServer } from './http/server.js';
+import { createLogger } from './logger.js';
+import { PinHasher } from './security/pin-hasher.js';
+import { Sealer } from './security/sealer.js';
+import { errorMessage } from './cards/error-messages.js';
+
+export interface AppOptions {
+  clock?: () => Date;
+  randomInt?: RandomInt;
+  logDestination?: DestinationStream;
+}
+
+export interface App {
+  url: string;
+  log: Logger;
+  close(): Promise<void>;
+}
+
+/** How often sealed secrets past their time are deleted (each click also checks the time). */
+const SWEEP_INTERVAL_MS = 60_000;
+
+export async function startApp(config: Config, options: AppOptions = {}): Promise<App> {
+  const log = createLogger(config.logLevel, options.logDestination);
+  const clock = options.clock ?? (() => new Date());
+  const keys = await loadKeys(config.dataDir, config.keys, log);
+  const directory = await loadFileDirectory(config.directory.file);
+  const store = await openSqliteStore(config.dataDir);
+  const desk = new Desk({
+    directory,
+    authority: new BuiltInPinAuthority(store.db, new PinHasher(keys.pinHash)),
+    store,
+    sealer: new Sealer(keys.seal),
+    clock,
+    randomInt: options.randomInt ?? ((max) => randomInt(max)),
+    settings: { revealTtlMs: config.revealTtlMs, choiceTtlMs: config.choiceTtlMs, pickerLimit: config.pickerLimit, roleGroups: config.roleGroups },
+  });
+
+  const adapter = new CloudAdapter(
+    new ConfigurationBotFrameworkAuthentication({
+      MicrosoftAppId: config.app.id ?? '',
+      MicrosoftAppPassword: config.app.password ?? '',
+      MicrosoftAppType: config.app.type,
+      MicrosoftAppTenantId: config.app.tenantId ?? '',
+    }),
+  );
+  adapter.onTurnError = async (context: TurnContext, error: Error) => {
+    log.error({ err: error, channelId: context.activity.channelId, activityType: context.activity.type }, 'turn failed');
+    if (context.activity.type === 'message') await context.sendActivity(errorMessage(error)).catch(() => undefined);
+  };
+  const bot = new PinDeskBot({
+    desk,
+    delivery: new PrivateDelivery(adapter, config.app.id ?? '', store.conversations),
+    callers: { trustedChannels: config.trustedChannels },
+    log,
+  });
+
+  const http: HttpServer = await createHttpServer({
+    adapter,
+    bot,
+    log,
+    ready: async () => {
+      await store.ping();
+      await directory.ping();
+    },
+    port: config.port,
+    host: config.host,
+  });
+  const sweeper = setInterval(() => desk.sweep().catch((err: unknown) => log.warn({ err }, 'sweep failed')), SWEEP_INTERVAL_MS);
+  sweeper.unref();
+  log.info(
+    { url: http.url, directory: config.directory.isDemo ? 'demo file' : config.directory.file, dataDir: config.dataDir, authenticated: config.production },
+    'PinDesk is listening',
+  );
+
+  return {
+    url: http.url,
+    log,
+    async close() {
+      clearInterval(sweeper);
+      await http.close();
+      await store.close();
+      await directory.close();
+    },
+  };
+}

@@ -1,0 +1,94 @@
+// Small builders for Adaptive Card 1.5 JSON, and the card verbs PinDesk answers to. Every button is
+// an Action.Execute (Teams Universal Actions) whose fallback is an Action.Submit with the same data
+// (Emulator, Web Chat), so one handler serves both. Card data is only a verb and an opaque id.
+
+export type CardElement = Record<string, unknown>;
+export interface AdaptiveCard extends CardElement {
+  type: 'AdaptiveCard';
+  version: '1.5';
+}
+
+export const CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
+
+/** Typed aliases for the verbs (the Teams SDK's invoke-name pattern). */
+export const Verbs = {
+  reveal: 'pin.reveal',
+  hide: 'pin.hide',
+  choose: 'user.choose',
+  unlockAndSet: 'pin.unlock-and-set',
+} as const;
+export type Verb = (typeof Verbs)[keyof typeof Verbs];
+
+export interface CardData {
+  verb: Verb;
+  ref: string;
+  choice?: number;
+}
+
+export function card(body: CardElement[], actions: CardElement[] = []): AdaptiveCard {
+  return {
+    type: 'AdaptiveCard',
+    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+    version: '1.5',
+    body,
+    ...(actions.length > 0 ? { actions } : {}),
+  };
+}
+
+export function button(title: string, data: CardData, style?: 'positive' | 'destructive'): CardElement {
+  const shared = { title, data, ...(style ? { style } : {}) };
+  return { type: 'Action.Execute', verb: data.verb, ...shared, fallback: { type: 'Action.Submit', ...shared } };
+}
+
+export function openUrl(title: string, url: string): CardElement {
+  return { type: 'Action.OpenUrl', title, url };
+}
+
+export function heading(text: string): CardElement {
+  return { type: 'TextBlock', text, size: 'Medium', weight: 'Bolder', wrap: true };
+}
+
+export function text(value: string, options: CardElement = {}): CardElement {
+  return { type: 'TextBlock', text: value, wrap: true, ...options };
+}
+
+export function facts(pairs: Array<[string, string | undefined]>): CardElement {
+  return {
+    type: 'FactSet',
+    facts: pairs.filter((pair): pair is [string, string] => pair[1] !== undefined).map(([title, value]) => ({ title, value })),
+  };
+}
+
+/** The PowerShell line an SfB admin would run for the same thing (never with the PIN). */
+export function powershell(line: string): CardElement {
+  return {
+    type: 'Container',
+    spacing: 'Medium',
+    items: [
+      text('PowerShell equivalent', { isSubtle: true, size: 'Small', spacing: 'None' }),
+      text(line, { fontType: 'Monospace', size: 'Small', spacing: 'None' }),
+    ],
+  };
+}
+
+export function actionSet(actions: CardElement[]): CardElement {
+  return { type: 'ActionSet', actions };
+}
+
+/** `27 Nov 2026 10:42 UTC`: unambiguous for admins in any locale. */
+export function formatTime(at: Date | string): string {
+  const date = typeof at === 'string' ? new Date(at) : at;
+  const month = date.toLocaleString('en-GB', { month: 'short', timeZone: 'UTC' });
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${date.getUTCDate()} ${month} ${date.getUTCFullYear()} ${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())} UTC`;
+}
+
+/** Parses what a click sent back (Execute's action.data or Submit's value); anything else is ignored. */
+export function readCardData(value: unknown): CardData | undefined {
+  if (!value || typeof value !== 'object') return undefined;
+  const { verb, ref, choice } = value as Record<string, unknown>;
+  if (typeof verb !== 'string' || !Object.values(Verbs).includes(verb as Verb)) return undefined;
+  if (typeof ref !== 'string' || !/^[\w-]{10,64}$/.test(ref)) return undefined;
+  if (choice !== undefined && (typeof choice !== 'number' || !Number.isInteger(choice) || choice < 0 || choice > 100)) return undefined;
+  return { verb: verb as Verb, ref, ...(choice !== undefined ? { choice } : {}) };
+}

@@ -1,0 +1,92 @@
+// The one place a DeskError becomes words a chat user reads: what was wrong and what to do.
+// Every answer also says, where it matters, that nothing changed.
+import { COMMON_PATTERN_TEXT } from '../domain/common-patterns.js';
+import {
+  BackendError,
+  CardExpiredError,
+  CommandSyntaxError,
+  DeskError,
+  DirectoryUnavailableError,
+  MissingRoleError,
+  NoPrivateChatError,
+  NoUserMatchError,
+  NotAddresseeError,
+  PinExposedError,
+  PinLockedError,
+  PinRuleError,
+  UnknownCallerError,
+  UserNotEnabledError,
+} from '../domain/errors.js';
+import { maskDigits } from '../domain/grammar.js';
+import type { Permission } from '../domain/roles.js';
+import { LOCKED_REFUSAL } from './pin-action-cards.js';
+
+const ACTION_TEXT: Record<Permission, string> = {
+  'pin.set': 'set PINs',
+  'pin.unlock': 'unlock PINs',
+  'pin.lock': 'lock PINs',
+  'pin.status': 'view PIN status',
+  'user.find': 'find users',
+  'policy.grant': 'grant PIN policies',
+  'policy.manage': 'change PIN policies',
+  'request.decide': 'approve PIN requests',
+  'request.own': 'request a PIN reset',
+};
+
+export function errorMessage(error: unknown): string {
+  if (!(error instanceof DeskError)) return 'Something went wrong on my side; nothing was changed. Please try again in a minute.';
+  if (error instanceof CommandSyntaxError) {
+    return `${error.problem}${error.example ? ` Try: \`${error.example}\`` : ''}${error.example === 'help' ? '' : ' — or type `help`.'}`;
+  }
+  if (error instanceof PinRuleError) return `PIN not set: ${pinRuleText(error)} Nothing was changed.`;
+  if (error instanceof MissingRoleError) {
+    return `You can't ${ACTION_TEXT[error.permission]}: that needs ${error.rolesNeeded.join(' or ')}. Nothing was changed.`;
+  }
+  if (error instanceof NoUserMatchError) {
+    const hints = error.hints.map((h) => `${h.displayName} (${h.sipAddress?.replace(/^sip:/i, '') ?? h.userPrincipalName})`);
+    return `No user matches "${maskDigits(error.query)}".${hints.length > 0 ? ` Did you mean ${hints.join(', ')}?` : ' Try the full name, account name or SIP address.'}`;
+  }
+  if (error instanceof UserNotEnabledError) {
+    return `${error.user.displayName} is not enabled for Skype for Business, so has no dial-in PIN. Nothing was changed.`;
+  }
+  if (error instanceof PinLockedError) return `${LOCKED_REFUSAL} Nothing was changed.`;
+  if (error instanceof UnknownCallerError) {
+    switch (error.reason) {
+      case 'untrusted-channel':
+        return `I can't verify who you are on this channel (you appear as "${error.appearsAs}"). Use PinDesk from Microsoft Teams.`;
+      case 'no-identity':
+        return "I can't tell who you are: your message carried no user id.";
+      case 'not-in-directory':
+        return `You appear as "${error.appearsAs}", and that account is not in the directory. Ask your administrator to check your account.`;
+    }
+  }
+  if (error instanceof PinExposedError) {
+    return 'I did not set that PIN: it is visible to everyone in this conversation. Type it in your 1:1 chat with me, or let me generate one here with `set pin <user>`.';
+  }
+  if (error instanceof NoPrivateChatError) return 'I can only send PINs in a 1:1 chat. Message me directly and try again; nothing was changed.';
+  if (error instanceof NotAddresseeError) return `This card is for ${error.addresseeName} only. Nothing was shown or changed.`;
+  if (error instanceof CardExpiredError) {
+    return error.what === 'reveal'
+      ? 'This PIN can no longer be revealed. Set a new PIN if the user still needs one.'
+      : 'That choice has expired or was already made. Send the command again.';
+  }
+  if (error instanceof DirectoryUnavailableError) return "The directory isn't answering right now, so I changed nothing. Try again in a minute.";
+  if (error instanceof BackendError) return 'The PIN service failed, so nothing was changed. Try again in a minute; if it keeps failing, tell your PinDesk administrator.';
+  return 'That could not be done; nothing was changed.';
+}
+
+function pinRuleText(error: PinRuleError): string {
+  const { minimum, maximum, pattern, historyCount } = error.details;
+  switch (error.rule) {
+    case 'digits-only':
+      return 'a PIN can contain digits only (no letters, spaces or signs).';
+    case 'too-short':
+      return `the policy requires at least ${minimum} digits (MinPasswordLength).`;
+    case 'too-long':
+      return `a PIN can have at most ${maximum} digits.`;
+    case 'common-pattern':
+      return `the policy does not allow common patterns, and ${COMMON_PATTERN_TEXT[pattern!]} (AllowCommonPatterns is False).`;
+    case 'in-history':
+      return `it matches one of the user's last ${historyCount} PINs (PINHistoryCount). Choose another, or add \`ignore-history\` to override.`;
+  }
+}

@@ -1,0 +1,42 @@
+// `help`: only what the caller's role allows, one example each.
+import type { CallerView } from '../desk/results.js';
+import type { Permission } from '../domain/roles.js';
+
+interface HelpEntry {
+  permission: Permission;
+  usage: string;
+  example: string;
+}
+
+const ENTRIES: HelpEntry[] = [
+  { permission: 'pin.set', usage: 'Set a new generated PIN (revealed privately)', example: 'set pin Ken Myer' },
+  { permission: 'pin.set', usage: 'Set a PIN you choose (1:1 chat only)', example: 'set pin Ken Myer 730194' },
+  { permission: 'pin.set', usage: 'The cmdlet form works too', example: 'Set-CsClientPin -Identity "Ken Myer" -Pin 730194' },
+  { permission: 'pin.unlock', usage: 'Unlock a PIN and reset its failure counters', example: 'unlock pin Ken Myer' },
+  { permission: 'pin.lock', usage: 'Lock a PIN', example: 'lock pin sip:ken.myer@contoso.com' },
+  { permission: 'pin.status', usage: 'Show PIN status (never the PIN)', example: 'pin status kmyer' },
+  { permission: 'user.find', usage: 'Find users by name, account, SIP address or number', example: 'find user Ken' },
+];
+
+export function helpText(caller: CallerView, permissions: ReadonlySet<Permission>): string {
+  const allowed = ENTRIES.filter((entry) => permissions.has(entry.permission));
+  const roles = caller.roles.size > 0 ? [...caller.roles].join(', ') : 'no PinDesk admin role';
+  const lines = [`**PinDesk** — you are ${caller.user.displayName} (${roles}).`, ''];
+  if (allowed.length === 0) {
+    lines.push('You can\'t change other people\'s PINs. If you forgot your own dial-in PIN, ask your helpdesk to reset it.');
+  } else {
+    lines.push(...allowed.map((entry) => `- ${entry.usage}: \`${entry.example}\``));
+    lines.push('', 'Users can be named by display name, first or last name, account (kmyer or CONTOSO\\kmyer), UPN, SIP address or phone number (+14255550100).');
+  }
+  lines.push('- Who PinDesk thinks you are: `whoami`');
+  return lines.join('\n');
+}
+
+export function whoamiText(caller: CallerView, groups: readonly string[]): string {
+  const roles = caller.roles.size > 0 ? [...caller.roles].join(', ') : 'none';
+  return [
+    `You are **${caller.user.displayName}** (${caller.user.userPrincipalName}).`,
+    `PinDesk roles: ${roles}.`,
+    `Groups: ${groups.length > 0 ? [...groups].sort().join(', ') : 'none'}.`,
+  ].join('\n\n');
+}

@@ -1,0 +1,201 @@
+// The chat surface: a route table (select + handler, as in the Teams SDK) from Bot Framework
+// activities to desk calls, and desk results back to messages. The only module tree that imports
+// botbuilder, so the end-of-life SDK stays replaceable.
+import { TurnContext, type Activity, type InvokeResponse } from 'botbuilder';
+import { nanoid } from 'nanoid';
+import type { Logger } from 'pino';
+import { errorMessage } from '../cards/error-messages.js';
+import { CARD_CONTENT_TYPE, readCardData, Verbs, type AdaptiveCard, type CardData } from '../cards/elements.js';
+import { pinSetCardFor } from '../cards/pin-set-card.js';
+import { pickerDoneCard } from '../cards/user-list-cards.js';
+import type { Desk, Turn } from '../desk/desk.js';
+import type { DeskResult } from '../desk/results.js';
+import { callerOf, type CallerPolicy } from './caller.js';
+import { isShared, PrivateDelivery } from './conversation.js';
+import { cardMessage, renderError, renderResult, targetName, textMessage } from './render.js';
+import { messageText } from './message-text.js';
+
+/** Invoke names PinDesk answers (typed aliases, as in the Teams SDK). */
+export const Invokes = { cardAction: 'adaptiveCard/action' } as const;
+
+interface Route {
+  select: (activity: Activity) => boolean;
+  handler: (context: TurnContext) => Promise<void>;
+}
+
+export interface BotDependencies {
+  desk: Desk;
+  delivery: PrivateDelivery;
+  callers: CallerPolicy;
+  log: Logger;
+}
+
+/** How a click reached us: Teams' Action.Execute invoke, or an Action.Submit message. */
+type ClickKind = 'invoke' | 'submit';
+
+export class PinDeskBot {
+  private readonly routes: Route[] = [
+    { select: (a) => a.type === 'invoke' && a.name === Invokes.cardAction, handler: (c) => this.onCardInvoke(c) },
+    { select: (a) => a.type === 'message' && a.value !== undefined && a.value !== null && !a.text, handler: (c) => this.onCardSubmit(c) },
+    { select: (a) => a.type === 'message', handler: (c) => this.onMessage(c) },
+    { select: (a) => a.type === 'conversationUpdate', handler: (c) => this.onConversationUpdate(c) },
+  ];
+
+  constructor(private readonly deps: BotDependencies) {}
+
+  async run(context: TurnContext): Promise<void> {
+    const route = this.routes.find((r) => r.select(context.activity));
+    if (route) await route.handler(context);
+    else if (context.activity.type === 'invoke') await this.invokeReply(context, { status: 501 });
+  }
+
+  // ---- messages -------------------------------------------------------------------------------
+
+  private async onMessage(context: TurnContext): Promise<void> {
+    const turn = await this.turnOf(context, 'submit');
+    await this.deps.delivery.rememberPersonal(context);
+    try {
+      const result = await this.deps.desk.handleText(turn, messageText(context.activity));
+      await this.deliver(context, result);
+    } catch (error) {
+      await this.sendError(context, error);
+    }
+  }
+
+  /** Posts a result where it belongs: PIN cards privately, everything else in place. */
+  private async deliver(context: TurnContext, result: DeskResult): Promise<void> {
+    const { desk, delivery } = this.deps;
+    const message = renderResult(result);
+    if (result.kind === 'pin-set') {
+      const posted = await delivery.send(context, message);
+      await desk.cardPosted('reveal', result.revealRef, { conversation: posted.conversation, activityId: posted.activityId });
+      if (posted.elsewhere) await context.sendActivity(textMessage(`PIN set for ${result.details.target.displayName}. I sent the details to you in our 1:1 chat.`));
+      return;
+    }
+    const sent = await context.sendActivity(message);
+    if (result.kind === 'choose-user' && sent?.id) {
+      await desk.cardPosted('continuation', result.ref, { conversation: TurnContext.getConversationReference(context.activity), activityId: sent.id });
+    }
+  }
+
+  private async sendError(context: TurnContext, error: unknown): Promise<void> {
+    const message = renderError(error);
+    const sent = await context.sendActivity(message);
+    const ref = (error as { unlockAndSetRef?: string }).unlockAndSetRef;
+    if (ref && sent?.id) {
+      await this.deps.desk.cardPosted('continuation', ref, { conversation: TurnContext.getConversationReference(context.activity), activityId: sent.id });
+    }
+  }
+
+  private async onConversationUpdate(context: TurnContext): Promise<void> {
+    const added = context.activity.membersAdded ?? [];
+    if (added.some((member) => member.id !== context.activity.recipient?.id)) {
+      await context.sendActivity(textMessage("Hi, I'm PinDesk: I set, unlock and check dial-in conferencing PINs. Type `help` to see what you can do."));
+    }
+  }
+
+  // ---- card clicks ------------------------------------------------------------------------------
+
+  private async onCardInvoke(context: TurnContext): Promise<void> {
+    const action = (context.activity.value as { action?: { verb?: unknown; data?: Record<string, unknown> } } | undefined)?.action;
+    const data = readCardData({ ...action?.data, verb: action?.verb ?? action?.data?.verb });
+    if (!data) return this.invokeReply(context, invokeMessage('That button is not valid any more. Send the command again.'));
+    const outcome = await this.onClick(context, data, 'invoke');
+    // Teams shows the returned card in place of the clicked one, to the clicker only.
+    if (outcome) await this.invokeReply(context, invokeCard(outcome.replacement));
+  }
+
+  private async onCardSubmit(context: TurnContext): Promise<void> {
+    const data = readCardData(context.activity.value);
+    if (!data) {
+      await context.sendActivity(textMessage('That button is not valid any more. Send the command again.'));
+      return;
+    }
+    const outcome = await this.onClick(context, data, 'submit');
+    if (!outcome) return;
+    // Action.Submit clients cannot replace a card from a reply: update the posted card in place.
+    const posted = outcome.posted;
+    if (posted && posted.conversationId === context.activity.conversation.id) {
+      await context.updateActivity({ ...cardMessage(outcome.replacement), id: posted.activityId });
+    } else if (outcome.sendIfNotUpdated) {
+      await context.sendActivity(cardMessage(outcome.replacement));
+    }
+  }
+
+  /**
+   * One handler for both click kinds. Returns the card that should replace the clicked one, or
+   * undefined when the answer was already sent as a message.
+   */
+  private async onClick(
+    context: TurnContext,
+    data: CardData,
+    kind: ClickKind,
+  ): Promise<{ replacement: AdaptiveCard; posted?: { conversationId: string; activityId: string }; sendIfNotUpdated: boolean } | undefined> {
+    const { desk } = this.deps;
+    const turn = await this.turnOf(context, kind);
+    try {
+      switch (data.verb) {
+        case Verbs.reveal:
+        case Verbs.hide: {
+          const view = await desk.reveal(turn, data.ref, data.verb === Verbs.reveal);
+          const posted = await desk.revealCard(data.ref);
+          return { replacement: pinSetCardFor(view), posted: postedIn(posted), sendIfNotUpdated: true };
+        }
+        case Verbs.choose:
+        case Verbs.unlockAndSet: {
+          const result =
+            data.verb === Verbs.choose ? await desk.choose(turn, data.ref, data.choice ?? -1) : await desk.unlockAndSet(turn, data.ref);
+          const posted = await desk.continuationCard(data.ref);
+          await this.deliver(context, result);
+          const name = targetName(result);
+          const where = result.kind === 'pin-set' && turn.shared ? 'in our 1:1 chat' : 'below';
+          const note = name ? `Done for ${name}: the result is ${where}.` : 'Done: the result is below.';
+          return { replacement: pickerDoneCard(note), posted: postedIn(posted), sendIfNotUpdated: false };
+        }
+      }
+    } catch (error) {
+      if (kind === 'invoke') {
+        await this.invokeReply(context, invokeMessage(errorMessage(error)));
+        return undefined;
+      }
+      await this.sendError(context, error);
+      return undefined;
+    }
+  }
+
+  // ---- plumbing ---------------------------------------------------------------------------------
+
+  private async turnOf(context: TurnContext, kind: ClickKind): Promise<Turn> {
+    const { activity } = context;
+    const shared = isShared(activity);
+    return {
+      caller: await callerOf(context, this.deps.callers),
+      requestId: typeof activity.id === 'string' && activity.id ? activity.id.slice(0, 100) : nanoid(),
+      shared,
+      privateReply: !shared || kind === 'invoke',
+      canReachPrivately: !shared || activity.channelId === 'msteams',
+    };
+  }
+
+  private async invokeReply(context: TurnContext, response: InvokeResponse): Promise<void> {
+    if (context.turnState.get(INVOKE_RESPONDED)) return;
+    context.turnState.set(INVOKE_RESPONDED, true);
+    await context.sendActivity({ type: 'invokeResponse', value: response });
+  }
+}
+
+const INVOKE_RESPONDED = Symbol('invokeResponded');
+
+function invokeCard(card: AdaptiveCard): InvokeResponse {
+  return { status: 200, body: { statusCode: 200, type: CARD_CONTENT_TYPE, value: card } };
+}
+
+/** A message the client shows without replacing the card (the card stays as it was). */
+function invokeMessage(text: string): InvokeResponse {
+  return { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: text } };
+}
+
+function postedIn(posted: { conversation: unknown; activityId: string } | undefined): { conversationId: string; activityId: string } | undefined {
+  const conversationId = (posted?.conversation as { conversation?: { id?: string } } | undefined)?.conversation?.id;
+  return posted && conversationId && posted.activityId ? { conversationId, activityId: posted.activityId } : undefined;
+}

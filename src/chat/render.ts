@@ -1,0 +1,63 @@
+// DeskResult → the message a chat user sees. Cards for results, short text for the rest.
+import type { Activity } from 'botbuilder';
+import { errorMessage } from '../cards/error-messages.js';
+import { CARD_CONTENT_TYPE, type AdaptiveCard } from '../cards/elements.js';
+import { helpText, whoamiText } from '../cards/help-text.js';
+import { pinLockedCard, pinLockedRefusalCard, pinStatusCard, pinUnlockedCard } from '../cards/pin-action-cards.js';
+import { pinSetCard } from '../cards/pin-set-card.js';
+import { pickerCard, usersFoundCard } from '../cards/user-list-cards.js';
+import type { DeskResult } from '../desk/results.js';
+import { PinLockedError } from '../domain/errors.js';
+
+export function cardMessage(card: AdaptiveCard, summary?: string): Partial<Activity> {
+  return { type: 'message', ...(summary ? { summary } : {}), attachments: [{ contentType: CARD_CONTENT_TYPE, content: card }] };
+}
+
+export function textMessage(text: string): Partial<Activity> {
+  return { type: 'message', text, textFormat: 'markdown' };
+}
+
+export function renderResult(result: DeskResult): Partial<Activity> {
+  switch (result.kind) {
+    case 'help':
+      return textMessage(helpText(result.caller, result.permissions));
+    case 'whoami':
+      return textMessage(whoamiText(result.caller, result.groups));
+    case 'pin-set':
+      return cardMessage(pinSetCard(result.details, result.revealRef, result.revealExpiresAt, { shown: 'hidden' }), `PIN set for ${result.details.target.displayName}`);
+    case 'pin-unlocked':
+      return cardMessage(pinUnlockedCard(result.target, result.wasLocked), `PIN unlocked for ${result.target.displayName}`);
+    case 'pin-locked':
+      return cardMessage(pinLockedCard(result.target, result.wasLocked), `PIN locked for ${result.target.displayName}`);
+    case 'pin-status':
+      return cardMessage(pinStatusCard(result.target, result.status, result.policy), `PIN status for ${result.target.displayName}`);
+    case 'choose-user':
+      return cardMessage(pickerCard(result.ref, result.command, result.query, result.candidates, result.more), 'Several users match');
+    case 'users-found':
+      return cardMessage(usersFoundCard(result.query, result.users, result.more), `Users matching ${result.query}`);
+    case 'self-service-unavailable':
+      return textMessage(
+        `Self-service PIN ${result.command.action === 'reset' ? 'resets' : 'unlocks'} aren't switched on yet. Ask your helpdesk to ${result.command.action} your dial-in PIN.`,
+      );
+  }
+}
+
+/** A refusal: the locked-PIN one is a card (it may offer "Unlock and set"), the rest is text. */
+export function renderError(error: unknown): Partial<Activity> {
+  if (error instanceof PinLockedError) return cardMessage(pinLockedRefusalCard(error.user, error.unlockAndSetRef), 'PIN is locked');
+  return textMessage(errorMessage(error));
+}
+
+/** The name of the user a result is about, for acknowledgements. */
+export function targetName(result: DeskResult): string | undefined {
+  switch (result.kind) {
+    case 'pin-set':
+      return result.details.target.displayName;
+    case 'pin-unlocked':
+    case 'pin-locked':
+    case 'pin-status':
+      return result.target.displayName;
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,42 @@
+// `npm start`: PinDesk on its configuration (the embedded default when nothing is set).
+import { startApp } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`PinDesk cannot start: ${error.message}`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const app = await startApp(config);
+  if (!config.production) {
+    app.log.info(`Local development mode: no credentials, loopback only. Point the Bot Framework Emulator at ${app.url}/api/messages`);
+  }
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.log.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    app.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        app.log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  console.error(`PinDesk failed to start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

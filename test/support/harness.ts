@@ -1,0 +1,187 @@
+// Starts the real PinDesk server (HTTP, botbuilder, SQLite, demo directory) on a free loopback
+// port with a fake Bot Connector, and drives conversations the way the Emulator and Teams do.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startApp, type App } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { FakeConnector, type RecordedActivity } from './fake-connector.js';
+
+export interface Harness {
+  app: App;
+  connector: FakeConnector;
+  dataDir: string;
+  logLines: string[];
+  clock: { now: number; advance(ms: number): void };
+  post(activity: Record<string, unknown>): Promise<{ status: number; body: any }>;
+  emulator(user: string): Chat;
+  teams(member: TeamsMember, conversation?: { type: 'personal' | 'channel' | 'groupChat'; id?: string }): Chat;
+  stop(): Promise<void>;
+}
+
+export interface TeamsMember {
+  /** Teams user id (29:...) */
+  id: string;
+  name: string;
+  userPrincipalName: string;
+  aadObjectId?: string;
+}
+
+export interface Turn {
+  status: number;
+  /** The HTTP response body (an invoke response for card actions). */
+  body: any;
+  /** Everything the bot sent to the connector during the turn. */
+  sent: RecordedActivity[];
+}
+
+export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
+  const connector = await new FakeConnector().start();
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'pindesk-test-'));
+  const logLines: string[] = [];
+  const clock = {
+    now: Date.parse('2026-11-27T10:00:00Z'),
+    advance(ms: number) {
+      clock.now += ms;
+    },
+  };
+  const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'debug', ...env });
+  const app = await startApp(config, { clock: () => new Date(clock.now), logDestination: { write: (line: string) => void logLines.push(line) } });
+  let sequence = 0;
+
+  async function post(activity: Record<string, unknown>) {
+    const response = await fetch(`${app.url}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(activity),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? safeJson(text) : undefined };
+  }
+
+  function chat(base: Record<string, any>): Chat {
+    return new Chat(async (activity) => {
+      const before = connector.activities.length;
+      const { status, body } = await post({
+        id: `in-${++sequence}`,
+        serviceUrl: connector.url,
+        timestamp: new Date(clock.now).toISOString(),
+        recipient: { id: 'pindesk-bot', name: 'PinDesk' },
+        ...base,
+        ...activity,
+      });
+      return { status, body, sent: connector.activities.slice(before) };
+    }, base);
+  }
+
+  return {
+    app,
+    connector,
+    dataDir,
+    logLines,
+    clock,
+    post,
+    emulator: (user) => chat({ channelId: 'emulator', from: { id: user, name: user }, conversation: { id: `emulator-${user}` } }),
+    teams: (member, conversation = { type: 'personal' }) => {
+      connector.roster.set(member.id, { ...member, email: member.userPrincipalName });
+      const conversationId = conversation.id ?? (conversation.type === 'personal' ? `personal:${member.id}` : `19:${conversation.type}@thread.tacv2`);
+      return chat({
+        channelId: 'msteams',
+        from: { id: member.id, name: member.name, aadObjectId: member.aadObjectId },
+        conversation: { id: conversationId, conversationType: conversation.type, tenantId: 'tenant-1', isGroup: conversation.type !== 'personal' },
+        channelData: { tenant: { id: 'tenant-1' } },
+      });
+    },
+    async stop() {
+      await app.close();
+      await connector.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export class Chat {
+  constructor(
+    private readonly send: (activity: Record<string, unknown>) => Promise<Turn>,
+    readonly base: Record<string, any>,
+  ) {}
+
+  say(text: string, extra: Record<string, unknown> = {}): Promise<Turn> {
+    return this.send({ type: 'message', text, ...extra });
+  }
+
+  /** Teams: an Action.Execute click arrives as an adaptiveCard/action invoke. */
+  execute(action: CardAction): Promise<Turn> {
+    return this.send({ type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: action.verb, data: action.data }, trigger: 'manual' } });
+  }
+
+  /** Emulator / Web Chat: the Action.Submit fallback arrives as a message carrying the data. */
+  submit(action: CardAction): Promise<Turn> {
+    return this.send({ type: 'message', value: action.fallback?.data ?? action.data });
+  }
+}
+
+export interface CardAction {
+  type: string;
+  title: string;
+  verb?: string;
+  data?: any;
+  url?: string;
+  fallback?: { type: string; data: any };
+}
+
+/** The Adaptive Card of a recorded activity (or of an invoke response). */
+export function cardOf(activity: RecordedActivity | undefined): any {
+  return activity?.activity.attachments?.[0]?.content;
+}
+
+export function invokeCard(turn: Turn): any {
+  return turn.body?.type === 'application/vnd.microsoft.card.adaptive' ? turn.body.value : undefined;
+}
+
+/** Every action on a card, wherever it sits (actions, ActionSets). */
+export function actionsOf(card: any): CardAction[] {
+  const found: CardAction[] = [];
+  const walk = (node: any) => {
+    if (!node || typeof node !== 'object') return;
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (typeof node.type === 'string' && node.type.startsWith('Action.')) found.push(node);
+    for (const [key, value] of Object.entries(node)) if (key !== 'fallback') walk(value);
+  };
+  walk(card?.actions);
+  walk(card?.body);
+  return found;
+}
+
+export function action(card: any, title: string | RegExp): CardAction {
+  const found = actionsOf(card).find((a) => (typeof title === 'string' ? a.title === title : title.test(a.title)));
+  if (!found) throw new Error(`no action ${String(title)} on card: ${JSON.stringify(actionsOf(card).map((a) => a.title))}`);
+  return found;
+}
+
+/** All visible text of a card, joined, to assert on. */
+export function cardText(card: any): string {
+  const parts: string[] = [];
+  const walk = (node: any) => {
+    if (!node || typeof node !== 'object') return;
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (node.type === 'TextBlock') parts.push(node.text);
+    if (node.type === 'FactSet') for (const f of node.facts) parts.push(`${f.title}: ${f.value}`);
+    for (const [key, value] of Object.entries(node)) if (key !== 'actions') walk(value);
+  };
+  walk(card?.body);
+  return parts.join('\n');
+}
+
+/** Text of every message and card the bot sent in a turn. */
+export function sentText(turn: Turn): string {
+  return turn.sent.map((s) => [s.activity.text ?? '', cardText(cardOf(s))].join('\n')).join('\n');
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
