@@ -1,0 +1,39 @@
+// The spec's role table, cell by cell.
+import { describe, expect, it } from 'vitest';
+import { can, PERMISSIONS, ROLES, type Permission, type Role } from '../../src/domain/roles.js';
+
+const Y = true;
+const N = false;
+// columns: CsAdministrator, CsUserAdministrator, CsHelpDesk, CsViewOnlyAdministrator, anyone else
+const TABLE: Record<Permission, [boolean, boolean, boolean, boolean, boolean]> = {
+  'pin.set': [Y, Y, N, N, N],
+  'pin.unlock': [Y, Y, Y, N, N],
+  'pin.lock': [Y, Y, Y, N, N],
+  'pin.status': [Y, Y, Y, Y, N],
+  'user.find': [Y, Y, Y, Y, N],
+  'policy.grant': [Y, Y, N, N, N],
+  'policy.manage': [Y, N, N, N, N],
+  'request.decide': [Y, Y, N, N, N],
+  'request.own': [Y, Y, Y, Y, Y],
+};
+
+describe('role → permission table', () => {
+  it('covers every permission', () => {
+    expect(Object.keys(TABLE).sort()).toEqual([...PERMISSIONS].sort());
+  });
+
+  for (const permission of PERMISSIONS) {
+    it.each([...ROLES.map((r): [Role | 'none', number] => [r, ROLES.indexOf(r)]), ['none', 4] as [Role | 'none', number]])(
+      `${permission} for %s`,
+      (role, column) => {
+        const roles = new Set<Role>(role === 'none' ? [] : [role]);
+        expect(can(roles, permission)).toBe(TABLE[permission][column]);
+      },
+    );
+  }
+
+  it('holding several roles gives the union', () => {
+    expect(can(new Set<Role>(['CsViewOnlyAdministrator', 'CsHelpDesk']), 'pin.unlock')).toBe(true);
+    expect(can(new Set<Role>(['CsViewOnlyAdministrator', 'CsHelpDesk']), 'pin.set')).toBe(false);
+  });
+});
