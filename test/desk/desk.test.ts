@@ -1,0 +1,94 @@
+// The desk with real SQLite and a directory whose group memberships can change between actions:
+// roles are checked when each action runs, never remembered from when a card was sent.
+import { randomBytes, randomInt } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BuiltInPinAuthority } from '../../src/adapters/builtin-authority.js';
+import { FileDirectory } from '../../src/adapters/directory/file-directory.js';
+import { directoryFileSchema } from '../../src/adapters/directory/directory-file.js';
+import type { SqlStore } from '../../src/adapters/sql/sql-store.js';
+import { DEMO_DIRECTORY_FILE } from '../../src/config.js';
+import { Desk, type Turn } from '../../src/desk/desk.js';
+import { MissingRoleError, PinLockedError } from '../../src/domain/errors.js';
+import type { DirectoryUser } from '../../src/domain/user.js';
+import { PinHasher } from '../../src/security/pin-hasher.js';
+import { Sealer } from '../../src/security/sealer.js';
+import { tempStore } from '../support/store.js';
+
+/** The demo directory, with a switch to take groups away from a user. */
+class ChangingDirectory extends FileDirectory {
+  readonly removed = new Set<string>();
+  override async groupsOf(user: DirectoryUser): Promise<ReadonlySet<string>> {
+    return this.removed.has(user.samAccountName) ? new Set() : super.groupsOf(user);
+  }
+}
+
+let store: SqlStore;
+let cleanup: () => Promise<void>;
+let directory: ChangingDirectory;
+let desk: Desk;
+
+const turn = (sam: string): Turn => ({
+  caller: { appearsAs: sam, trusted: true, account: { samAccountName: sam } },
+  requestId: `r-${Math.random()}`,
+  shared: false,
+  privateReply: true,
+  canReachPrivately: true,
+});
+
+beforeEach(async () => {
+  ({ store, cleanup } = await tempStore());
+  directory = new ChangingDirectory(directoryFileSchema.parse(JSON.parse(await readFile(DEMO_DIRECTORY_FILE, 'utf8'))));
+  desk = new Desk({
+    directory,
+    authority: new BuiltInPinAuthority(store.db, new PinHasher(randomBytes(32))),
+    store,
+    sealer: new Sealer(randomBytes(32)),
+    clock: () => new Date(),
+    randomInt: (max) => randomInt(max),
+    settings: {
+      revealTtlMs: 600_000,
+      choiceTtlMs: 900_000,
+      pickerLimit: 10,
+      roleGroups: { CsAdministrator: 'CsAdministrator', CsUserAdministrator: 'CsUserAdministrator', CsHelpDesk: 'CsHelpDesk', CsViewOnlyAdministrator: 'CsViewOnlyAdministrator' },
+    },
+  });
+});
+afterEach(async () => cleanup());
+
+describe('roles are re-checked when each action runs', () => {
+  it('a PIN cannot be revealed by an admin who lost the role after setting it', async () => {
+    const result = await desk.handleText(turn('pilar'), 'set pin Ken Myer');
+    if (result.kind !== 'pin-set') throw new Error(result.kind);
+    expect((await desk.reveal(turn('pilar'), result.revealRef, true)).pin).toMatch(/^\d{5}$/);
+    directory.removed.add('pilar');
+    await expect(desk.reveal(turn('pilar'), result.revealRef, true)).rejects.toBeInstanceOf(MissingRoleError);
+  });
+
+  it('"Unlock and set" checks both permissions at the click, not when offered', async () => {
+    await desk.handleText(turn('anne'), 'lock pin Ken Myer');
+    const refusal = await desk.handleText(turn('anne'), 'set pin Ken Myer').catch((e: unknown) => e);
+    expect(refusal).toBeInstanceOf(PinLockedError);
+    const ref = (refusal as PinLockedError).unlockAndSetRef!;
+    directory.removed.add('anne');
+    await expect(desk.unlockAndSet(turn('anne'), ref)).rejects.toBeInstanceOf(MissingRoleError);
+    directory.removed.delete('anne');
+    expect((await desk.unlockAndSet(turn('anne'), ref)).kind).toBe('pin-set');
+  });
+
+  it('a picker choice re-checks the role too', async () => {
+    const picker = await desk.handleText(turn('pilar'), 'set pin Ken');
+    if (picker.kind !== 'choose-user') throw new Error(picker.kind);
+    directory.removed.add('pilar');
+    await expect(desk.choose(turn('pilar'), picker.ref, 0)).rejects.toBeInstanceOf(MissingRoleError);
+  });
+
+  it('a double click on Unlock and set does one thing', async () => {
+    await desk.handleText(turn('anne'), 'lock pin Ken Myer');
+    const ref = ((await desk.handleText(turn('anne'), 'set pin Ken Myer').catch((e: unknown) => e)) as PinLockedError).unlockAndSetRef!;
+    const results = await Promise.allSettled([desk.unlockAndSet(turn('anne'), ref), desk.unlockAndSet(turn('anne'), ref)]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const history = await store.db.selectFrom('pin_history').selectAll().execute();
+    expect(history).toHaveLength(1);
+  });
+});
