@@ -44,9 +44,16 @@ export class PinDeskBot {
   constructor(private readonly deps: BotDependencies) {}
 
   async run(context: TurnContext): Promise<void> {
-    const route = this.routes.find((r) => r.select(context.activity));
+    const started = performance.now();
+    const { activity } = context;
+    const route = this.routes.find((r) => r.select(activity));
     if (route) await route.handler(context);
-    else if (context.activity.type === 'invoke') await this.invokeReply(context, { status: 501 });
+    else if (activity.type === 'invoke') await this.invokeReply(context, { status: 501 });
+    // What happened is in the audit trail; the log says only that a turn ran, and how long it took.
+    this.deps.log.debug(
+      { activityId: activity.id, channelId: activity.channelId, type: activity.type, conversationType: activity.conversation?.conversationType, ms: Math.round(performance.now() - started) },
+      'turn',
+    );
   }
 
   // ---- messages -------------------------------------------------------------------------------
