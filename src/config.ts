@@ -38,7 +38,7 @@ const key = (bytes: number) =>
 
 const optionalText = z.string().trim().optional().transform((v) => (v ? v : undefined));
 
-const envSchema = z.object({
+export const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3978),
   HOST: optionalText,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
