@@ -50,16 +50,7 @@ export function errorMessage(error: unknown): string {
     return `${error.user.displayName} is not enabled for Skype for Business, so has no dial-in PIN. Nothing was changed.`;
   }
   if (error instanceof PinLockedError) return `${LOCKED_REFUSAL} Nothing was changed.`;
-  if (error instanceof UnknownCallerError) {
-    switch (error.reason) {
-      case 'untrusted-channel':
-        return `I can't verify who you are on this channel (you appear as "${error.appearsAs}"). Use PinDesk from Microsoft Teams.`;
-      case 'no-identity':
-        return "I can't tell who you are: your message carried no user id.";
-      case 'not-in-directory':
-        return `You appear as "${error.appearsAs}", and that account is not in the directory. Ask your administrator to check your account.`;
-    }
-  }
+  if (error instanceof UnknownCallerError) return unknownCallerText(error) + (error.hint ? ` ${error.hint}` : '');
   if (error instanceof PinExposedError) {
     return 'I did not set that PIN: it is visible to everyone in this conversation. Type it in your 1:1 chat with me, or let me generate one here with `set pin <user>`.';
   }
@@ -73,6 +64,17 @@ export function errorMessage(error: unknown): string {
   if (error instanceof DirectoryUnavailableError) return "The directory isn't answering right now, so I changed nothing. Try again in a minute.";
   if (error instanceof BackendError) return 'The PIN service failed, so nothing was changed. Try again in a minute; if it keeps failing, tell your PinDesk administrator.';
   return 'That could not be done; nothing was changed.';
+}
+
+function unknownCallerText(error: UnknownCallerError): string {
+  switch (error.reason) {
+    case 'untrusted-channel':
+      return `I can't verify who you are on this channel (you appear as "${error.appearsAs}"). Use PinDesk from Microsoft Teams.`;
+    case 'no-identity':
+      return "I can't tell who you are: your message carried no user id.";
+    case 'not-in-directory':
+      return `You appear as "${error.appearsAs}", and that account is not in the directory. Ask your administrator to check your account.`;
+  }
 }
 
 function pinRuleText(error: PinRuleError): string {

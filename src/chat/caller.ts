@@ -8,6 +8,9 @@ export interface CallerPolicy {
   trustedChannels: ReadonlySet<string> | '*';
 }
 
+const EMULATOR_HINT =
+  'In the Emulator, tick Settings → "Use your own user ID to communicate with the bot" and enter a directory account name or UPN (the demo has pilar, anne, chris and vera).';
+
 export async function callerOf(context: TurnContext, policy: CallerPolicy): Promise<CallerKey> {
   const { activity } = context;
   const from = activity.from as (typeof activity.from & { aadObjectId?: string }) | undefined;
@@ -25,6 +28,7 @@ export async function callerOf(context: TurnContext, policy: CallerPolicy): Prom
   return {
     appearsAs: fromId ? `${fromId.slice(0, 100)}` : 'unknown',
     trusted,
+    hint: activity.channelId === 'emulator' ? EMULATOR_HINT : undefined,
     account: fromId ? { userPrincipalName: fromId.includes('@') ? fromId : undefined, samAccountName: fromId } : {},
   };
 }

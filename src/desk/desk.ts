@@ -58,6 +58,8 @@ export interface CallerKey {
   appearsAs: string;
   /** False when the channel is not trusted to vouch for identities. */
   trusted: boolean;
+  /** What to tell someone who is not recognised, where the surface knows better (the Emulator). */
+  hint?: string | undefined;
   account: AccountKey;
 }
 
@@ -335,12 +337,12 @@ export class Desk {
 
   private async identify(turn: Turn, scope: AuditScope): Promise<Caller> {
     const key = turn.caller;
-    if (!key.trusted) throw new UnknownCallerError(key.appearsAs, 'untrusted-channel');
+    if (!key.trusted) throw new UnknownCallerError(key.appearsAs, 'untrusted-channel', key.hint);
     if (!key.account.userPrincipalName && !key.account.samAccountName && !key.account.objectId) {
-      throw new UnknownCallerError(key.appearsAs, 'no-identity');
+      throw new UnknownCallerError(key.appearsAs, 'no-identity', key.hint);
     }
     const user = await this.directoryCall(() => this.deps.directory.findAccount(key.account));
-    if (!user) throw new UnknownCallerError(key.appearsAs, 'not-in-directory');
+    if (!user) throw new UnknownCallerError(key.appearsAs, 'not-in-directory', key.hint);
     scope.actor = user.userPrincipalName;
     const groups = await this.directoryCall(() => this.deps.directory.groupsOf(user));
     const lowered = new Set([...groups].map((g) => g.toLowerCase()));

@@ -81,6 +81,7 @@ export class UnknownCallerError extends DeskError {
   constructor(
     readonly appearsAs: string,
     readonly reason: 'not-in-directory' | 'untrusted-channel' | 'no-identity',
+    readonly hint?: string,
   ) {
     super(`caller not identified: ${reason}`);
   }

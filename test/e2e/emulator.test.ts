@@ -200,6 +200,7 @@ describe('roles', () => {
   it('an unknown caller is told who they appear to be', async () => {
     const turn = await h.emulator('mallory').say('set pin Ken Myer');
     expect(turn.sent[0]!.activity.text).toMatch(/You appear as "mallory", and that account is not in the directory/);
+    expect(turn.sent[0]!.activity.text).toMatch(/Use your own user ID to communicate with the bot/);
   });
 
   it('whoami shows roles through nested groups', async () => {

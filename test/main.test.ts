@@ -1,0 +1,50 @@
+// The real entry point (`npm start` runs dist/main.js; `npm test` builds it first): configuration
+// errors stop it with the variable named, and SIGTERM shuts it down cleanly.
+import { spawn } from 'node:child_process';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { PACKAGE_ROOT } from '../src/config.js';
+
+function run(env: Record<string, string>) {
+  const child = spawn(process.execPath, [path.join(PACKAGE_ROOT, 'dist', 'main.js')], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk) => (stdout += chunk));
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, exited, output: () => ({ stdout, stderr }) };
+}
+
+describe('the server process', () => {
+  it('refuses bad configuration, naming the variable', async () => {
+    const proc = run({ PORT: 'eighty', DATA_DIR: await mkdtemp(path.join(tmpdir(), 'main-')) });
+    expect(await proc.exited).toBe(2);
+    expect(proc.output().stderr).toMatch(/PinDesk cannot start: invalid configuration: PORT/);
+  });
+
+  it('refuses production without keys', async () => {
+    const proc = run({ MICROSOFT_APP_ID: 'a', MICROSOFT_APP_PASSWORD: 'b', DATA_DIR: await mkdtemp(path.join(tmpdir(), 'main-')) });
+    expect(await proc.exited).toBe(2);
+    expect(proc.output().stderr).toMatch(/PIN_HASH_KEY/);
+  });
+
+  it('starts on the embedded default, answers readiness, and stops on SIGTERM', async () => {
+    const proc = run({ PORT: '0', DATA_DIR: await mkdtemp(path.join(tmpdir(), 'main-')) });
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no start: ${JSON.stringify(proc.output())}`)), 15_000);
+      proc.child.stdout.on('data', () => {
+        const match = /"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(proc.output().stdout);
+        if (match) {
+          clearTimeout(timer);
+          resolve(match[1]!);
+        }
+      });
+    });
+    expect((await fetch(`${url}/readyz`)).status).toBe(200);
+    proc.child.kill('SIGTERM');
+    expect(await proc.exited).toBe(0);
+    expect(proc.output().stdout).toContain('"msg":"shutting down"');
+  });
+});
