@@ -4,6 +4,8 @@ import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext
 import type { DestinationStream, Logger } from 'pino';
 import { BuiltInPinAuthority } from './adapters/builtin-authority.js';
 import { loadFileDirectory } from './adapters/directory/file-directory.js';
+import { LdapDirectory } from './adapters/ldap/ldap-directory.js';
+import type { Directory } from './ports/directory.js';
 import { loadKeys } from './adapters/secrets-file.js';
 import { openSqliteStore } from './adapters/sql/sqlite.js';
 import { PinDeskBot } from './chat/bot.js';
@@ -36,7 +38,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const log = createLogger(config.logLevel, options.logDestination);
   const clock = options.clock ?? (() => new Date());
   const keys = await loadKeys(config.dataDir, config.keys, log);
-  const directory = await loadFileDirectory(config.directory.file);
+  const directory: Directory = config.directory.kind === 'ldap' ? new LdapDirectory(config.directory.ldap) : await loadFileDirectory(config.directory.file);
   const store = await openSqliteStore(config.dataDir);
   const desk = new Desk({
     directory,
@@ -45,7 +47,15 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     sealer: new Sealer(keys.seal),
     clock,
     randomInt: options.randomInt ?? ((max) => randomInt(max)),
-    settings: { revealTtlMs: config.revealTtlMs, choiceTtlMs: config.choiceTtlMs, pickerLimit: config.pickerLimit, roleGroups: config.roleGroups },
+    settings: {
+      revealTtlMs: config.revealTtlMs,
+      choiceTtlMs: config.choiceTtlMs,
+      pickerLimit: config.pickerLimit,
+      findLimit: config.findLimit,
+      roleGroups: config.roleGroups,
+      scopedRoles: config.scopedRoles,
+      roleCacheTtlMs: config.roleCacheTtlMs,
+    },
   });
 
   const adapter = new CloudAdapter(
@@ -78,10 +88,12 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     port: config.port,
     host: config.host,
   });
+  // Say now, not at the first message, when the directory cannot be reached or refuses our bind.
+  directory.ping().catch((err: unknown) => log.error({ err }, 'the directory is not answering; /readyz reports 503 until it does'));
   const sweeper = setInterval(() => desk.sweep().catch((err: unknown) => log.warn({ err }, 'sweep failed')), SWEEP_INTERVAL_MS);
   sweeper.unref();
   log.info(
-    { url: http.url, directory: config.directory.isDemo ? 'demo file' : config.directory.file, dataDir: config.dataDir, authenticated: config.production },
+    { url: http.url, directory: describeDirectory(config), dataDir: config.dataDir, authenticated: config.production },
     'PinDesk is listening',
   );
 
@@ -95,4 +107,9 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       await directory.close();
     },
   };
+}
+
+function describeDirectory(config: Config): string {
+  if (config.directory.kind === 'ldap') return `${config.directory.ldap.flavor} at ${config.directory.ldap.urls.join(', ')}`;
+  return config.directory.isDemo ? 'demo file' : config.directory.file;
 }

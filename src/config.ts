@@ -1,26 +1,30 @@
 // Settings come from environment variables, validated once at start-up. A bad value stops the
 // process with a message naming the variable. With app credentials present PinDesk is in
 // production and fails closed: no anonymous callers, no demo directory unless asked for.
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { defaultAttributes, defaultGroupFilter, defaultUserFilter, type LdapAttributeMap, type LdapSettings } from './adapters/ldap/settings.js';
+import { scopedRolesFileSchema, type ScopedRoles } from './domain/role-grants.js';
 import type { Role } from './domain/roles.js';
 
 export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const DEMO_DIRECTORY_FILE = path.join(PACKAGE_ROOT, 'demo', 'directory.json');
+export const DEMO_ROLES_FILE = path.join(PACKAGE_ROOT, 'demo', 'roles.json');
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
 /** `10m`, `90s`, `1h`, or plain seconds. */
-const duration = z
+const anyDuration = z
   .string()
   .trim()
   .regex(/^\d+(ms|s|m|h|d)?$/, 'use a number with a unit, like 10m, 90s or 1h')
   .transform((text) => {
     const [, amount = '0', unit = 's'] = /^(\d+)(ms|s|m|h|d)?$/.exec(text)!;
     return Number(amount) * UNITS[unit]!;
-  })
-  .refine((ms) => ms >= 1000, 'must be at least 1s');
+  });
+const duration = anyDuration.refine((ms) => ms >= 1000, 'must be at least 1s');
 
 const flag = z
   .string()
@@ -47,9 +51,29 @@ export const envSchema = z.object({
   MICROSOFT_APP_PASSWORD: optionalText,
   MICROSOFT_APP_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
   MICROSOFT_APP_TENANT_ID: optionalText,
-  DIRECTORY: z.enum(['file']).default('file'),
+  DIRECTORY: z.enum(['file', 'ldap']).default('file'),
   DIRECTORY_FILE: optionalText,
   ALLOW_DEMO_DIRECTORY: flag.default(false),
+  LDAP_URL: optionalText,
+  LDAP_BIND_DN: optionalText,
+  LDAP_BIND_PASSWORD: optionalText,
+  LDAP_BIND_PASSWORD_FILE: optionalText,
+  LDAP_BASE_DN: optionalText,
+  LDAP_FLAVOR: z.enum(['ad', 'openldap']).default('ad'),
+  LDAP_NETBIOS_DOMAIN: optionalText,
+  LDAP_STARTTLS: flag.default(false),
+  LDAP_CA_FILE: optionalText,
+  LDAP_TIMEOUT: duration.default(5000),
+  LDAP_CONNECT_TIMEOUT: duration.default(3000),
+  LDAP_POOL_SIZE: z.coerce.number().int().min(1).max(50).default(4),
+  LDAP_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(200),
+  LDAP_USER_FILTER: optionalText,
+  LDAP_GROUP_FILTER: optionalText,
+  LDAP_ATTRIBUTES: optionalText,
+  LDAP_SITES_FILE: optionalText,
+  ROLES_FILE: optionalText,
+  ROLE_CACHE_TTL: anyDuration.refine((ms) => ms <= 30_000, 'must be at most 30s (0 = no cache)').default(0),
+  FIND_LIMIT: z.coerce.number().int().min(1).max(200).default(25),
   PIN_HASH_KEY: key(32).optional(),
   PIN_SEAL_KEY: key(32).refine((b) => b.length === 32, 'must be exactly 32 bytes, base64-encoded').optional(),
   REVEAL_TTL: duration.default(600_000),
@@ -70,7 +94,10 @@ export interface Config {
   /** App credentials present: authenticated Bot Framework traffic only. */
   production: boolean;
   app: { id?: string | undefined; password?: string | undefined; type: string; tenantId?: string | undefined };
-  directory: { kind: 'file'; file: string; isDemo: boolean };
+  directory: { kind: 'file'; file: string; isDemo: boolean } | { kind: 'ldap'; ldap: LdapSettings; isDemo: false };
+  scopedRoles: ScopedRoles;
+  roleCacheTtlMs: number;
+  findLimit: number;
   keys: { pinHash?: Buffer | undefined; seal?: Buffer | undefined };
   revealTtlMs: number;
   choiceTtlMs: number;
@@ -101,7 +128,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }
     if (!e.PIN_HASH_KEY) throw new ConfigError('PIN_HASH_KEY: required in production (openssl rand -base64 32)');
     if (!e.PIN_SEAL_KEY) throw new ConfigError('PIN_SEAL_KEY: required in production (openssl rand -base64 32)');
-    if (isDemo && !e.ALLOW_DEMO_DIRECTORY) {
+    if (e.DIRECTORY === 'file' && isDemo && !e.ALLOW_DEMO_DIRECTORY) {
       throw new ConfigError('DIRECTORY_FILE: production needs a real directory; set ALLOW_DEMO_DIRECTORY=true to use the demo one');
     }
   }
@@ -114,7 +141,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(e.DATA_DIR),
     production,
     app: { id: e.MICROSOFT_APP_ID, password: e.MICROSOFT_APP_PASSWORD, type: e.MICROSOFT_APP_TYPE, tenantId: e.MICROSOFT_APP_TENANT_ID },
-    directory: { kind: e.DIRECTORY, file: directoryFile, isDemo },
+    directory: e.DIRECTORY === 'ldap' ? { kind: 'ldap', ldap: ldapSettings(e), isDemo: false } : { kind: 'file', file: directoryFile, isDemo },
+    scopedRoles: scopedRoles(e.ROLES_FILE ?? (e.DIRECTORY === 'file' && isDemo ? DEMO_ROLES_FILE : undefined)),
+    roleCacheTtlMs: e.ROLE_CACHE_TTL,
+    findLimit: e.FIND_LIMIT,
     keys: { pinHash: e.PIN_HASH_KEY, seal: e.PIN_SEAL_KEY },
     revealTtlMs: e.REVEAL_TTL,
     choiceTtlMs: e.CHOICE_TTL,
@@ -127,4 +157,78 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       CsViewOnlyAdministrator: e.ROLE_GROUP_CS_VIEW_ONLY_ADMINISTRATOR,
     },
   };
+}
+
+type Env = z.infer<typeof envSchema>;
+
+function ldapSettings(e: Env): LdapSettings {
+  const required = (name: keyof Env, value: string | undefined): string => {
+    if (!value) throw new ConfigError(`${name}: required when DIRECTORY=ldap`);
+    return value;
+  };
+  const urls = required('LDAP_URL', e.LDAP_URL).split(',').map((u) => u.trim()).filter(Boolean);
+  for (const url of urls) {
+    if (!/^ldaps?:\/\/[^/\s]+\/?$/i.test(url)) throw new ConfigError(`LDAP_URL: "${url}" is not an ldap:// or ldaps:// URL (host and port only)`);
+  }
+  if (e.LDAP_BIND_PASSWORD && e.LDAP_BIND_PASSWORD_FILE) throw new ConfigError('LDAP_BIND_PASSWORD_FILE: set either it or LDAP_BIND_PASSWORD, not both');
+  const password = e.LDAP_BIND_PASSWORD_FILE ? readSetting('LDAP_BIND_PASSWORD_FILE', e.LDAP_BIND_PASSWORD_FILE).toString('utf8').replace(/\r?\n$/, '') : e.LDAP_BIND_PASSWORD;
+  const baseDn = required('LDAP_BASE_DN', e.LDAP_BASE_DN);
+  const attributes = { ...defaultAttributes(e.LDAP_FLAVOR), ...jsonSetting('LDAP_ATTRIBUTES', e.LDAP_ATTRIBUTES, attributeOverrides) };
+  const sites = e.LDAP_SITES_FILE ? jsonSetting('LDAP_SITES_FILE', readSetting('LDAP_SITES_FILE', e.LDAP_SITES_FILE).toString('utf8'), sitesFileSchema) : { pools: {} };
+  return {
+    urls,
+    bindDn: required('LDAP_BIND_DN', e.LDAP_BIND_DN),
+    bindPassword: required('LDAP_BIND_PASSWORD', password),
+    baseDn,
+    flavor: e.LDAP_FLAVOR,
+    netbiosDomain: e.LDAP_NETBIOS_DOMAIN ?? (/dc=([^,]+)/i.exec(baseDn)?.[1] ?? '').toUpperCase(),
+    startTls: e.LDAP_STARTTLS,
+    ca: e.LDAP_CA_FILE ? readSetting('LDAP_CA_FILE', e.LDAP_CA_FILE) : undefined,
+    timeoutMs: e.LDAP_TIMEOUT,
+    connectTimeoutMs: e.LDAP_CONNECT_TIMEOUT,
+    poolSize: e.LDAP_POOL_SIZE,
+    pageSize: e.LDAP_PAGE_SIZE,
+    userFilter: filterSetting('LDAP_USER_FILTER', e.LDAP_USER_FILTER ?? defaultUserFilter(e.LDAP_FLAVOR)),
+    groupFilter: filterSetting('LDAP_GROUP_FILTER', e.LDAP_GROUP_FILTER ?? defaultGroupFilter(e.LDAP_FLAVOR)),
+    attributes,
+    pools: sites.pools,
+  };
+}
+
+const attributeOverrides = z.record(z.string(), z.string().min(1)).superRefine((map, ctx) => {
+  const known = Object.keys(defaultAttributes('ad'));
+  for (const key of Object.keys(map)) if (!known.includes(key)) ctx.addIssue({ code: 'custom', message: `unknown property "${key}"; known: ${known.join(', ')}` });
+}) as unknown as z.ZodType<Partial<LdapAttributeMap>>;
+
+const sitesFileSchema = z.object({ pools: z.record(z.string(), z.string().min(1)) });
+
+function filterSetting(name: string, filter: string): string {
+  if (!/^\(.*\)$/s.test(filter.trim())) throw new ConfigError(`${name}: an LDAP filter in parentheses, like (objectClass=user)`);
+  return filter.trim();
+}
+
+function readSetting(name: string, file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (error) {
+    throw new ConfigError(`${name}: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+}
+
+function jsonSetting<T>(name: string, text: string | undefined, schema: z.ZodType<T>): T {
+  if (text === undefined) return schema.parse({});
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new ConfigError(`${name}: not valid JSON`);
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) throw new ConfigError(`${name}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'value'}: ${i.message}`).join('; ')}`);
+  return parsed.data;
+}
+
+function scopedRoles(file: string | undefined): ScopedRoles {
+  if (!file) return [];
+  return jsonSetting('ROLES_FILE', readSetting('ROLES_FILE', file).toString('utf8'), scopedRolesFileSchema).scopedRoles;
 }

@@ -16,13 +16,19 @@ export const Verbs = {
   hide: 'pin.hide',
   choose: 'user.choose',
   unlockAndSet: 'pin.unlock-and-set',
+  act: 'user.act',
 } as const;
 export type Verb = (typeof Verbs)[keyof typeof Verbs];
+
+/** What a find-result button does to its user. */
+export const LIST_ACTIONS = ['set-pin', 'unlock-pin', 'lock-pin', 'pin-status'] as const;
+export type ListAction = (typeof LIST_ACTIONS)[number];
 
 export interface CardData {
   verb: Verb;
   ref: string;
   choice?: number;
+  act?: ListAction;
 }
 
 export function card(body: CardElement[], actions: CardElement[] = []): AdaptiveCard {
@@ -86,9 +92,11 @@ export function formatTime(at: Date | string): string {
 /** Parses what a click sent back (Execute's action.data or Submit's value); anything else is ignored. */
 export function readCardData(value: unknown): CardData | undefined {
   if (!value || typeof value !== 'object') return undefined;
-  const { verb, ref, choice } = value as Record<string, unknown>;
+  const { verb, ref, choice, act } = value as Record<string, unknown>;
   if (typeof verb !== 'string' || !Object.values(Verbs).includes(verb as Verb)) return undefined;
   if (typeof ref !== 'string' || !/^[\w-]{10,64}$/.test(ref)) return undefined;
   if (choice !== undefined && (typeof choice !== 'number' || !Number.isInteger(choice) || choice < 0 || choice > 100)) return undefined;
-  return { verb: verb as Verb, ref, ...(choice !== undefined ? { choice } : {}) };
+  if (act !== undefined && !LIST_ACTIONS.includes(act as ListAction)) return undefined;
+  if (verb === Verbs.act && (act === undefined || choice === undefined)) return undefined;
+  return { verb: verb as Verb, ref, ...(choice !== undefined ? { choice } : {}), ...(act !== undefined ? { act: act as ListAction } : {}) };
 }

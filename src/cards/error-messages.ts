@@ -11,6 +11,7 @@ import {
   NoPrivateChatError,
   NoUserMatchError,
   NotAddresseeError,
+  OutOfScopeError,
   PinExposedError,
   PinLockedError,
   PinRuleError,
@@ -41,6 +42,11 @@ export function errorMessage(error: unknown): string {
   if (error instanceof PinRuleError) return `PIN not set: ${pinRuleText(error)} Nothing was changed.`;
   if (error instanceof MissingRoleError) {
     return `You can't ${ACTION_TEXT[error.permission]}: that needs ${error.rolesNeeded.join(' or ')}. Nothing was changed.`;
+  }
+  if (error instanceof OutOfScopeError) {
+    const held = error.held.map((h) => `${h.role} (${[...h.ous.map((ou) => `OU:${ou}`), ...h.sites.map((s) => `site:${s}`)].join(', ')})`).join(', ');
+    const needed = [`OU:${error.location.ou}`, ...(error.location.site ? [`site:${error.location.site}`] : [])].join(' or ');
+    return `You can't ${ACTION_TEXT[error.permission]} for ${error.user.displayName}: your role covers other users only (${held}). It needs a role scoped to ${needed}. Nothing was changed.`;
   }
   if (error instanceof NoUserMatchError) {
     const hints = error.hints.map((h) => `${h.displayName} (${h.sipAddress?.replace(/^sip:/i, '') ?? h.userPrincipalName})`);

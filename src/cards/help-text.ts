@@ -1,5 +1,6 @@
 // `help`: only what the caller's role allows, one example each.
 import type { CallerView } from '../desk/results.js';
+import type { RoleGrant } from '../domain/role-grants.js';
 import type { Permission } from '../domain/roles.js';
 
 interface HelpEntry {
@@ -16,6 +17,8 @@ const ENTRIES: HelpEntry[] = [
   { permission: 'pin.lock', usage: 'Lock a PIN', example: 'lock pin sip:ken.myer@contoso.com' },
   { permission: 'pin.status', usage: 'Show PIN status (never the PIN)', example: 'pin status kmyer' },
   { permission: 'user.find', usage: 'Find users by name, account, SIP address or number', example: 'find user Ken' },
+  { permission: 'user.find', usage: 'Filter like the Control Panel (=, !=, starts with, contains)', example: 'find user where site = Redmond and line starts with +1425' },
+  { permission: 'user.find', usage: 'Save, list, run and delete searches', example: 'save search redmond as find user where site = Redmond' },
 ];
 
 export function helpText(caller: CallerView, permissions: ReadonlySet<Permission>): string {
@@ -32,11 +35,17 @@ export function helpText(caller: CallerView, permissions: ReadonlySet<Permission
   return lines.join('\n');
 }
 
-export function whoamiText(caller: CallerView, groups: readonly string[]): string {
-  const roles = caller.roles.size > 0 ? [...caller.roles].join(', ') : 'none';
+export function whoamiText(caller: CallerView, groups: readonly string[], grants: readonly RoleGrant[]): string {
+  const roles = grants.length > 0 ? grants.map(describeGrant).join('; ') : 'none';
   return [
     `You are **${caller.user.displayName}** (${caller.user.userPrincipalName}).`,
     `PinDesk roles: ${roles}.`,
     `Groups: ${groups.length > 0 ? [...groups].sort().join(', ') : 'none'}.`,
   ].join('\n\n');
+}
+
+function describeGrant(grant: RoleGrant): string {
+  if (!grant.scope) return grant.role;
+  const scopes = [...grant.scope.ous.map((ou) => `OU:${ou}`), ...grant.scope.sites.map((site) => `site:${site}`)];
+  return `${grant.role} for ${scopes.join(', ')} (through ${grant.via})`;
 }

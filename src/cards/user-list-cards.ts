@@ -1,7 +1,8 @@
 // The picker (several users matched; choose one to continue) and the find-user result list.
 import type { TargetedCommand } from '../domain/commands.js';
+import type { ListedUser } from '../desk/results.js';
 import type { UserSummary } from '../domain/user.js';
-import { actionSet, button, card, heading, text, Verbs, type AdaptiveCard, type CardElement } from './elements.js';
+import { actionSet, button, card, heading, text, Verbs, type AdaptiveCard, type CardElement, type ListAction } from './elements.js';
 
 const VERB_TEXT: Record<TargetedCommand['kind'], string> = {
   'set-pin': 'set',
@@ -37,15 +38,29 @@ export function pickerDoneCard(note: string): AdaptiveCard {
   return card([heading('Choice made'), text(note, { isSubtle: true })]);
 }
 
-export function usersFoundCard(query: string, users: readonly UserSummary[], more: boolean): AdaptiveCard {
-  if (users.length === 0) return card([heading(`No users match "${query}"`), text('Try a shorter prefix of the name, or the SIP address.')]);
+const ACTION_TITLE: Record<ListAction, string> = {
+  'set-pin': 'Set PIN',
+  'unlock-pin': 'Unlock',
+  'lock-pin': 'Lock',
+  'pin-status': 'Status',
+};
+
+/** Find results: each user with a button per action the caller may take on them. */
+export function usersFoundCard(query: string, users: readonly ListedUser[], more: boolean, ref: string | undefined): AdaptiveCard {
+  if (users.length === 0) return card([heading(`No users match "${query}"`), text('Try a shorter prefix of the name, or fewer filters.')]);
   return card([
     heading(`${users.length}${more ? '+' : ''} user${users.length === 1 ? '' : 's'} match "${query}"`),
-    ...users.map((user) => ({
+    ...users.map(({ user, actions }, choice) => ({
       type: 'Container',
       separator: true,
-      items: [text(`**${user.displayName}**`, { spacing: 'None' }), text(describe(user), { isSubtle: true, size: 'Small', spacing: 'None' })],
+      items: [
+        text(`**${user.displayName}**${user.site ? ` · ${user.site}` : ''}`, { spacing: 'None' }),
+        text(describe(user), { isSubtle: true, size: 'Small', spacing: 'None' }),
+        ...(ref && actions.length > 0
+          ? [actionSet(actions.map((act) => button(`${ACTION_TITLE[act]}`, { verb: Verbs.act, ref, choice, act })))]
+          : []),
+      ],
     })),
-    ...(more ? [text('More users match: narrow your search.', { color: 'Attention' })] : []),
+    ...(more ? [text('More users match than shown: narrow your search (more of the name, or a filter such as `where site = Redmond`).', { color: 'Attention' })] : []),
   ]);
 }

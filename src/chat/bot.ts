@@ -159,6 +159,13 @@ export class PinDeskBot {
           const note = name ? `Done for ${name}: the result is ${where}.` : 'Done: the result is below.';
           return { replacement: pickerDoneCard(note), posted: postedIn(posted), sendIfNotUpdated: false };
         }
+        case Verbs.act: {
+          // A find result serves many clicks: it stays as it is; the result is a new message.
+          const result = await desk.actOnListed(turn, data.ref, data.choice!, data.act!);
+          await this.deliver(context, result);
+          if (kind === 'invoke') await this.invokeReply(context, invokeMessage(`Done for ${targetName(result) ?? 'the user'}.`));
+          return undefined;
+        }
       }
     } catch (error) {
       if (kind === 'invoke') {

@@ -22,7 +22,7 @@ export function renderResult(result: DeskResult): Partial<Activity> {
     case 'help':
       return textMessage(helpText(result.caller, result.permissions));
     case 'whoami':
-      return textMessage(whoamiText(result.caller, result.groups));
+      return textMessage(whoamiText(result.caller, result.groups, result.grants));
     case 'pin-set':
       return cardMessage(pinSetCard(result.details, result.revealRef, result.revealExpiresAt, { shown: 'hidden' }), `PIN set for ${result.details.target.displayName}`);
     case 'pin-unlocked':
@@ -34,7 +34,17 @@ export function renderResult(result: DeskResult): Partial<Activity> {
     case 'choose-user':
       return cardMessage(pickerCard(result.ref, result.command, result.query, result.candidates, result.more), 'Several users match');
     case 'users-found':
-      return cardMessage(usersFoundCard(result.query, result.users, result.more), `Users matching ${result.query}`);
+      return cardMessage(usersFoundCard(result.query, result.users, result.more, result.ref), `Users matching ${result.query}`);
+    case 'search-saved':
+      return textMessage(`Saved search **${result.name}**: \`find user ${result.query}\`. Run it with \`run search ${result.name}\`.`);
+    case 'search-deleted':
+      return textMessage(`Deleted saved search **${result.name}**.`);
+    case 'searches':
+      return textMessage(
+        result.searches.length === 0
+          ? 'You have no saved searches. Save one with `save search redmond as find user where site = Redmond`.'
+          : ['Your saved searches:', ...result.searches.map((s) => `- **${s.name}**: \`find user ${s.query}\` — \`run search ${s.name}\``)].join('\n'),
+      );
     case 'self-service-unavailable':
       return textMessage(
         `Self-service PIN ${result.command.action === 'reset' ? 'resets' : 'unlocks'} aren't switched on yet. Ask your helpdesk to ${result.command.action} your dial-in PIN.`,

@@ -9,14 +9,13 @@ import {
   CardExpiredError,
   CommandSyntaxError,
   DeskError,
-  DirectoryUnavailableError,
   MissingRoleError,
   NoPrivateChatError,
   NoUserMatchError,
   NotAddresseeError,
+  OutOfScopeError,
   PinExposedError,
   PinLockedError,
-  UnknownCallerError,
   UserNotEnabledError,
 } from '../domain/errors.js';
 import { parseCommand } from '../domain/grammar.js';
@@ -25,21 +24,30 @@ import { generatePin, type RandomInt } from '../domain/pin-generator.js';
 import { checkPin, type PinCheckContext } from '../domain/pin-rules.js';
 import { pinStatusAt } from '../domain/pin-state.js';
 import { pinExpiry, resolveEffectivePolicy, type EffectivePolicy } from '../domain/policy.js';
-import { can, PERMISSIONS, rolesAllowed, ROLES, type Permission, type Role } from '../domain/roles.js';
+import { authorize, containerOf, type ScopedRoles } from '../domain/role-grants.js';
+import { can, PERMISSIONS, rolesAllowed, type Permission, type Role } from '../domain/roles.js';
 import { cmdletIdentity, summarize, type DirectoryUser } from '../domain/user.js';
-import type { AccountKey, Directory } from '../ports/directory.js';
+import { describeSearch, type UserSearch } from '../domain/user-search.js';
+import type { Directory } from '../ports/directory.js';
 import type { PinAuthority } from '../ports/pin-authority.js';
-import type { AuditOutcome, PostedCard, Store } from '../ports/store.js';
+import type { AuditOutcome, Continuation, PostedCard, Store } from '../ports/store.js';
 import { SealOpenError, type Sealer } from '../security/sealer.js';
-import type { CallerView, DeskResult, PinSetDetails, RevealView } from './results.js';
+import { CallerResolver, directoryCall, type Caller, type CallerKey } from './callers.js';
+import type { DeskResult, ListedUser, PinSetDetails, RevealView } from './results.js';
+
+export type { CallerKey } from './callers.js';
 
 export interface DeskSettings {
   revealTtlMs: number;
   choiceTtlMs: number;
   /** Most candidates a picker shows; more means "narrow your search". */
   pickerLimit: number;
+  /** Most users a find shows before "narrow your search". */
+  findLimit: number;
   /** Directory group that confers each role. */
   roleGroups: Record<Role, string>;
+  scopedRoles: ScopedRoles;
+  roleCacheTtlMs: number;
 }
 
 export interface DeskDependencies {
@@ -52,17 +60,6 @@ export interface DeskDependencies {
   settings: DeskSettings;
 }
 
-/** Who is asking, as far as the surface can vouch for it. */
-export interface CallerKey {
-  /** What to call them in an audit record or answer if they turn out unknown. */
-  appearsAs: string;
-  /** False when the channel is not trusted to vouch for identities. */
-  trusted: boolean;
-  /** What to tell someone who is not recognised, where the surface knows better (the Emulator). */
-  hint?: string | undefined;
-  account: AccountKey;
-}
-
 export interface Turn {
   caller: CallerKey;
   requestId: string;
@@ -72,10 +69,6 @@ export interface Turn {
   privateReply: boolean;
   /** The caller's 1:1 chat can be reached from here (it is this one, or Teams can open it). */
   canReachPrivately: boolean;
-}
-
-interface Caller extends CallerView {
-  user: DirectoryUser;
 }
 
 /** Filled in as an action runs, written once at the end. */
@@ -97,8 +90,26 @@ interface UnlockAndSetPayload {
   targetId: string;
 }
 
+interface UserListPayload {
+  userIds: string[];
+}
+
+type ContinuationKind = 'choose-user' | 'unlock-and-set' | 'user-list';
+
+/** The actions a find result offers per user, and the permission each needs. */
+const LIST_ACTIONS: ReadonlyArray<[TargetedCommand['kind'], Permission]> = [
+  ['set-pin', 'pin.set'],
+  ['unlock-pin', 'pin.unlock'],
+  ['lock-pin', 'pin.lock'],
+  ['pin-status', 'pin.status'],
+];
+
 export class Desk {
-  constructor(private readonly deps: DeskDependencies) {}
+  private readonly callers: CallerResolver;
+
+  constructor(private readonly deps: DeskDependencies) {
+    this.callers = new CallerResolver(deps.directory, deps.settings, deps.clock);
+  }
 
   /** A typed command. */
   async handleText(turn: Turn, text: string): Promise<DeskResult> {
@@ -118,9 +129,24 @@ export class Desk {
       const targetId = payload.candidateIds[choice];
       if (targetId === undefined) throw new CardExpiredError('choice');
       scope.action = payload.command.kind;
-      const target = await this.directoryCall(() => this.deps.directory.getById(targetId));
+      const target = await directoryCall(() => this.deps.directory.getById(targetId));
       if (!target) throw new NoUserMatchError('the chosen user', []);
       return this.run(turn, caller, payload.command, scope, target);
+    });
+  }
+
+  /** A button on a find result: the action on that user, as if typed (a list serves many clicks). */
+  async actOnListed(turn: Turn, ref: string, choice: number, action: TargetedCommand['kind']): Promise<DeskResult> {
+    return this.audited(turn, action, async (scope) => {
+      const caller = await this.identify(turn, scope);
+      const continuation = await this.loadContinuation(caller, ref, 'user-list');
+      const payload = JSON.parse(this.open(continuation.sealed, continuationAad(ref, caller.user.id))) as UserListPayload;
+      const targetId = payload.userIds[choice];
+      if (targetId === undefined) throw new CardExpiredError('choice');
+      const target = await directoryCall(() => this.deps.directory.getById(targetId));
+      if (!target) throw new NoUserMatchError('the chosen user', []);
+      const command: TargetedCommand = action === 'set-pin' ? { kind: 'set-pin', identity: target.userPrincipalName, ignoreHistory: false } : { kind: action, identity: target.userPrincipalName };
+      return this.run(turn, caller, command, scope, target);
     });
   }
 
@@ -131,8 +157,9 @@ export class Desk {
       this.authorize(caller, 'pin.unlock');
       this.authorize(caller, 'pin.set');
       const payload = await this.takeContinuation<UnlockAndSetPayload>(caller, ref, 'unlock-and-set');
-      const target = await this.directoryCall(() => this.deps.directory.getById(payload.targetId));
+      const target = await directoryCall(() => this.deps.directory.getById(payload.targetId));
       if (!target) throw new NoUserMatchError('the user', []);
+      this.authorizeOn(caller, 'pin.unlock', target);
       return this.setPin(turn, caller, payload.command, scope, target, true);
     });
   }
@@ -146,7 +173,9 @@ export class Desk {
       const details = entry.details as PinSetDetails;
       scope.target = cmdletIdentity(details.target);
       if (entry.addresseeId !== caller.user.id) throw new NotAddresseeError(details.addresseeName);
-      this.authorize(caller, details.permission);
+      const target = await directoryCall(() => this.deps.directory.getById(entry.targetId));
+      if (!target) throw new CardExpiredError('reveal');
+      this.authorizeOn(caller, details.permission, target);
       if (show && !turn.privateReply) throw new NoPrivateChatError();
       const now = this.deps.clock();
       const view: RevealView = { details, revealRef: ref, expiresAt: entry.expiresAt, expired: entry.expiresAt <= now || !entry.sealed };
@@ -188,11 +217,16 @@ export class Desk {
       case 'help':
         return { kind: 'help', caller, permissions: permissionsOf(caller.roles) };
       case 'whoami':
-        return { kind: 'whoami', caller, groups: [...(await this.directoryCall(() => this.deps.directory.groupsOf(caller.user)))] };
+        return { kind: 'whoami', caller, groups: [...(await directoryCall(() => this.deps.directory.groupsOf(caller.user)))], grants: caller.grants };
       case 'self-service':
         return { kind: 'self-service-unavailable', command };
       case 'find-user':
-        return this.findUsers(caller, command.text, scope);
+        return this.findUsers(caller, command.search, scope);
+      case 'save-search':
+      case 'list-searches':
+      case 'run-search':
+      case 'delete-search':
+        return this.savedSearches(caller, command, scope);
       case 'set-pin':
         return this.setPin(turn, caller, command, scope, chosen, false);
       case 'unlock-pin':
@@ -202,14 +236,53 @@ export class Desk {
     }
   }
 
-  private async findUsers(caller: Caller, text: string, scope: AuditScope): Promise<DeskResult> {
+  private async findUsers(caller: Caller, search: UserSearch, scope: AuditScope): Promise<DeskResult> {
     this.authorize(caller, 'user.find');
-    const query = parseIdentity(text);
-    if (!query) throw new CommandSyntaxError('Say what to look for.', 'find user Ken');
-    const limit = this.deps.settings.pickerLimit;
-    const users = await this.directoryCall(() => this.deps.directory.search(query, limit + 1));
+    const limit = this.deps.settings.findLimit;
+    const users = await directoryCall(() => this.deps.directory.find(search, limit + 1));
+    const shown = users.slice(0, limit);
     scope.reason = `${users.length > limit ? `more than ${limit}` : users.length} found`;
-    return { kind: 'users-found', query: describeIdentity(query), users: users.slice(0, limit).map(summarize), more: users.length > limit };
+    const listed: ListedUser[] = shown.map((user) => ({
+      user: summarize(user),
+      actions: LIST_ACTIONS.filter(([, permission]) => authorize(caller.grants, permission, user).allowed && user.enabled).map(([kind]) => kind),
+    }));
+    const ref = listed.some((l) => l.actions.length > 0)
+      ? await this.saveContinuation(caller, 'user-list', { userIds: shown.map((u) => u.id) } satisfies UserListPayload)
+      : undefined;
+    return { kind: 'users-found', query: describeSearch(search), users: listed, more: users.length > limit, ref };
+  }
+
+  private async savedSearches(
+    caller: Caller,
+    command: Extract<Command, { kind: 'save-search' | 'list-searches' | 'run-search' | 'delete-search' }>,
+    scope: AuditScope,
+  ): Promise<DeskResult> {
+    this.authorize(caller, 'user.find');
+    const store = this.deps.store.searches;
+    switch (command.kind) {
+      case 'save-search': {
+        scope.target = command.name;
+        await this.backendCall(() => store.save({ ownerId: caller.user.id, name: command.name, search: command.search, savedAt: this.deps.clock() }));
+        return { kind: 'search-saved', name: command.name, query: describeSearch(command.search) };
+      }
+      case 'list-searches': {
+        const searches = await this.backendCall(() => store.list(caller.user.id));
+        return { kind: 'searches', searches: searches.map((s) => ({ name: s.name, query: describeSearch(s.search) })) };
+      }
+      case 'run-search': {
+        scope.target = command.name;
+        const saved = await this.backendCall(() => store.get(caller.user.id, command.name));
+        if (!saved) throw new CommandSyntaxError(`You have no saved search "${command.name}". Type \`searches\` to list yours.`, 'searches');
+        return this.findUsers(caller, saved.search, scope);
+      }
+      case 'delete-search': {
+        scope.target = command.name;
+        if (!(await this.backendCall(() => store.delete(caller.user.id, command.name)))) {
+          throw new CommandSyntaxError(`You have no saved search "${command.name}".`, 'searches');
+        }
+        return { kind: 'search-deleted', name: command.name };
+      }
+    }
   }
 
   private async setPin(
@@ -238,7 +311,7 @@ export class Desk {
         authority.setPin({ userId: target.id, pin, at, expiresAt: pinExpiresAt, historyCount: policy.pinHistoryCount, unlockFirst }),
       );
       if (outcome === 'locked') {
-        const offer = can(caller.roles, 'pin.unlock') ? await this.offerUnlockAndSet(caller, command, target) : undefined;
+        const offer = authorize(caller.grants, 'pin.unlock', target).allowed ? await this.offerUnlockAndSet(caller, command, target) : undefined;
         throw new PinLockedError(summarize(target), offer);
       }
       scope.reason = [command.pin === undefined ? 'generated' : 'manual', ignoreHistory ? 'history-override' : '', unlockFirst ? 'unlocked-first' : '']
@@ -298,10 +371,12 @@ export class Desk {
     chosen: DirectoryUser | undefined,
     action: (target: DirectoryUser) => Promise<DeskResult>,
   ): Promise<DeskResult> {
-    this.authorize(caller, PERMISSION_OF[command.kind]);
+    const permission = PERMISSION_OF[command.kind];
+    this.authorize(caller, permission);
     const resolved = chosen ?? (await this.resolveTarget(caller, command, scope));
     if (!('id' in resolved)) return resolved;
     scope.target = cmdletIdentity(resolved);
+    this.authorizeOn(caller, permission, resolved);
     if (!resolved.enabled) throw new UserNotEnabledError(summarize(resolved));
     return action(resolved);
   }
@@ -311,7 +386,7 @@ export class Desk {
     if (!query) throw new CommandSyntaxError('Say whose PIN.', 'pin status Ken Myer');
     const limit = this.deps.settings.pickerLimit;
     const { directory } = this.deps;
-    const users = await this.directoryCall(() => directory.search(query, limit + 1));
+    const users = await directoryCall(() => directory.search(query, limit + 1));
     if (query.kind === 'name') {
       const text = query.text.toLowerCase();
       const exact = users.filter((u) => u.displayName.toLowerCase() === text || u.samAccountName.toLowerCase() === text);
@@ -319,7 +394,7 @@ export class Desk {
     }
     if (users.length === 1) return users[0]!;
     if (users.length === 0) {
-      const hints = query.kind === 'name' ? await this.directoryCall(() => directory.suggest(query.text, 3)) : [];
+      const hints = query.kind === 'name' ? await directoryCall(() => directory.suggest(query.text, 3)) : [];
       throw new NoUserMatchError(describeIdentity(query), hints.map(summarize));
     }
     const candidates = users.slice(0, limit);
@@ -336,24 +411,29 @@ export class Desk {
   // ---- callers, roles, policies -----------------------------------------------------------------
 
   private async identify(turn: Turn, scope: AuditScope): Promise<Caller> {
-    const key = turn.caller;
-    if (!key.trusted) throw new UnknownCallerError(key.appearsAs, 'untrusted-channel', key.hint);
-    if (!key.account.userPrincipalName && !key.account.samAccountName && !key.account.objectId) {
-      throw new UnknownCallerError(key.appearsAs, 'no-identity', key.hint);
-    }
-    const user = await this.directoryCall(() => this.deps.directory.findAccount(key.account));
-    if (!user) throw new UnknownCallerError(key.appearsAs, 'not-in-directory', key.hint);
-    scope.actor = user.userPrincipalName;
-    const groups = await this.directoryCall(() => this.deps.directory.groupsOf(user));
-    const lowered = new Set([...groups].map((g) => g.toLowerCase()));
-    const roles = new Set(ROLES.filter((role) => lowered.has(this.deps.settings.roleGroups[role].toLowerCase())));
-    return { user, roles };
+    const caller = await this.callers.identify(turn.caller);
+    scope.actor = caller.user.userPrincipalName;
+    return caller;
   }
 
+  /** The caller holds a role allowing this somewhere. */
   private authorize(caller: Caller, permission: Permission): void {
-    if (can(caller.roles, permission)) return;
+    if (authorize(caller.grants, permission).allowed) return;
     const allowed = rolesAllowed(permission);
     throw new MissingRoleError(permission, allowed === 'everyone' ? [] : allowed);
+  }
+
+  /** ...and for this user (scoped roles); refused as if the role were missing. */
+  private authorizeOn(caller: Caller, permission: Permission, target: DirectoryUser): void {
+    const decision = authorize(caller.grants, permission, target);
+    if (decision.allowed) return;
+    if (decision.because === 'role') return this.authorize(caller, permission);
+    throw new OutOfScopeError(
+      permission,
+      summarize(target),
+      { ou: containerOf(target.dn), site: target.site },
+      decision.held.map((g) => ({ role: g.role, via: g.via, ous: g.scope?.ous ?? [], sites: g.scope?.sites ?? [] })),
+    );
   }
 
   private async effectivePolicy(user: DirectoryUser): Promise<EffectivePolicy> {
@@ -364,7 +444,7 @@ export class Desk {
 
   // ---- continuations --------------------------------------------------------------------------
 
-  private async saveContinuation(caller: Caller, kind: 'choose-user' | 'unlock-and-set', payload: object): Promise<string> {
+  private async saveContinuation(caller: Caller, kind: ContinuationKind, payload: object): Promise<string> {
     const id = nanoid();
     const now = this.deps.clock();
     // Sealed: the command may carry a PIN the admin typed.
@@ -375,17 +455,23 @@ export class Desk {
     return id;
   }
 
-  /** Loads, checks ownership and consumes a continuation: a double click gets "already used". */
-  private async takeContinuation<T>(caller: Caller, ref: string, kind: 'choose-user' | 'unlock-and-set'): Promise<T> {
-    const store = this.deps.store.continuations;
-    const continuation = await this.backendCall(() => store.get(ref));
+  /** Loads a continuation that belongs to the caller and is still within its time. */
+  private async loadContinuation(caller: Caller, ref: string, kind: ContinuationKind): Promise<Continuation> {
+    const continuation = await this.backendCall(() => this.deps.store.continuations.get(ref));
     if (!continuation || continuation.kind !== kind) throw new CardExpiredError('choice');
     if (continuation.actorId !== caller.user.id) {
-      const owner = await this.directoryCall(() => this.deps.directory.getById(continuation.actorId));
+      const owner = await directoryCall(() => this.deps.directory.getById(continuation.actorId));
       throw new NotAddresseeError(owner?.displayName ?? 'someone else');
     }
+    if (continuation.usedAt || continuation.expiresAt <= this.deps.clock()) throw new CardExpiredError('choice');
+    return continuation;
+  }
+
+  /** Loads and consumes a one-time continuation: a double click gets "already used". */
+  private async takeContinuation<T>(caller: Caller, ref: string, kind: 'choose-user' | 'unlock-and-set'): Promise<T> {
+    const continuation = await this.loadContinuation(caller, ref, kind);
     const payload = JSON.parse(this.open(continuation.sealed, continuationAad(ref, caller.user.id))) as T;
-    if (!(await this.backendCall(() => store.consume(ref, this.deps.clock())))) throw new CardExpiredError('choice');
+    if (!(await this.backendCall(() => this.deps.store.continuations.consume(ref, this.deps.clock())))) throw new CardExpiredError('choice');
     return payload;
   }
 
@@ -400,14 +486,6 @@ export class Desk {
   }
 
   // ---- failures and audit -------------------------------------------------------------------
-
-  private async directoryCall<T>(call: () => Promise<T>): Promise<T> {
-    try {
-      return await call();
-    } catch (error) {
-      throw error instanceof DeskError ? error : new DirectoryUnavailableError(error);
-    }
-  }
 
   /** The PIN authority and the store: a failure there is a backend error to the user. */
   private async backendCall<T>(call: () => Promise<T>): Promise<T> {

@@ -3,6 +3,7 @@
 import type { Command, TargetedCommand } from '../domain/commands.js';
 import type { EffectivePolicy } from '../domain/policy.js';
 import type { PinStatus } from '../domain/pin-state.js';
+import type { RoleGrant } from '../domain/role-grants.js';
 import type { Permission, Role } from '../domain/roles.js';
 import type { UserSummary } from '../domain/user.js';
 
@@ -26,7 +27,7 @@ export interface PinSetDetails {
 
 export type DeskResult =
   | { kind: 'help'; caller: CallerView; permissions: ReadonlySet<Permission> }
-  | { kind: 'whoami'; caller: CallerView; groups: readonly string[] }
+  | { kind: 'whoami'; caller: CallerView; groups: readonly string[]; grants: readonly RoleGrant[] }
   | { kind: 'pin-set'; details: PinSetDetails; revealRef: string; revealExpiresAt: Date }
   | { kind: 'pin-unlocked'; target: UserSummary; wasLocked: boolean }
   | { kind: 'pin-locked'; target: UserSummary; wasLocked: boolean }
@@ -39,8 +40,17 @@ export type DeskResult =
       candidates: readonly UserSummary[];
       more: boolean;
     }
-  | { kind: 'users-found'; query: string; users: readonly UserSummary[]; more: boolean }
+  | { kind: 'users-found'; query: string; users: readonly ListedUser[]; more: boolean; /** For the per-user buttons. */ ref?: string | undefined }
+  | { kind: 'search-saved'; name: string; query: string }
+  | { kind: 'searches'; searches: ReadonlyArray<{ name: string; query: string }> }
+  | { kind: 'search-deleted'; name: string }
   | { kind: 'self-service-unavailable'; command: Extract<Command, { kind: 'self-service' }> };
+
+/** A find result row: the user and what the caller may do to them (role and scope allowing). */
+export interface ListedUser {
+  user: UserSummary;
+  actions: ReadonlyArray<TargetedCommand['kind']>;
+}
 
 export interface RevealView {
   details: PinSetDetails;

@@ -1,4 +1,5 @@
 // What a chat user can ask PinDesk to do, once the text is understood.
+import type { UserSearch } from './user-search.js';
 
 export type Command =
   | { kind: 'help' }
@@ -7,7 +8,11 @@ export type Command =
   | { kind: 'unlock-pin'; identity: string }
   | { kind: 'lock-pin'; identity: string }
   | { kind: 'pin-status'; identity: string }
-  | { kind: 'find-user'; text: string }
+  | { kind: 'find-user'; search: UserSearch }
+  | { kind: 'save-search'; name: string; search: UserSearch }
+  | { kind: 'list-searches' }
+  | { kind: 'run-search'; name: string }
+  | { kind: 'delete-search'; name: string }
   | { kind: 'self-service'; action: 'reset' | 'unlock' };
 
 export type TargetedCommand = Extract<Command, { identity: string }>;

@@ -148,3 +148,22 @@ export class BackendError extends DeskError {
     super('PIN backend error', { cause });
   }
 }
+
+/** The caller holds the role, but not for this user: refused as if the role were missing. */
+export class OutOfScopeError extends DeskError {
+  readonly code = 'out-of-scope';
+  constructor(
+    readonly permission: Permission,
+    readonly user: UserSummary,
+    /** Where the user sits: their OU and site. */
+    readonly location: { ou: string; site?: string | undefined },
+    /** What the caller holds for this permission, and where. */
+    readonly held: ReadonlyArray<{ role: Role; via: string; ous: readonly string[]; sites: readonly string[] }>,
+  ) {
+    super(`out of scope for ${permission}`);
+  }
+
+  override auditReason(): string {
+    return `${this.code}:${this.permission}`;
+  }
+}

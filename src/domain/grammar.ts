@@ -2,6 +2,7 @@
 // (`Set-CsClientPin -Identity "Ken Myer" -Pin 121989`); strict about what it acts on.
 import type { Command } from './commands.js';
 import { CommandSyntaxError } from './errors.js';
+import { parseUserSearch } from './user-search.js';
 
 /** Longer than any sensible command; we answer instead of parsing a pasted document. */
 export const MAX_COMMAND_LENGTH = 1000;
@@ -59,11 +60,34 @@ const PLAIN_RULES: PlainRule[] = [
     pattern: /^(?:pin[ -]?(?:status|info)|show pin(?: status)?)(?: for| of)?(?:\s+(.*))?$/i,
     build: (rest) => ({ kind: 'pin-status', identity: requireIdentity(rest, EXAMPLE.status) }),
   },
+  { pattern: /^(?:saved )?searches$|^list searches$/i, build: () => ({ kind: 'list-searches' }) },
+  {
+    pattern: /^save search(?:\s+(.*))?$/i,
+    build: (rest) => {
+      const match = /^(\S+)\s+as\s+(?:find(?:[ -]?users?)?\s+)?(.+)$/i.exec(rest);
+      if (!match) throw new CommandSyntaxError('Give the search a name and a query.', 'save search redmond as find user where site = Redmond');
+      return { kind: 'save-search', name: searchName(match[1]!), search: parseUserSearch(match[2]!) };
+    },
+  },
+  { pattern: /^run search(?:\s+(.*))?$/i, build: (rest) => ({ kind: 'run-search', name: searchName(rest) }) },
+  { pattern: /^(?:delete|remove) search(?:\s+(.*))?$/i, build: (rest) => ({ kind: 'delete-search', name: searchName(rest) }) },
   {
     pattern: /^(?:find(?:[ -]?users?)?|search(?: users?)?)(?:\s+(.*))?$/i,
-    build: (rest) => ({ kind: 'find-user', text: requireIdentity(rest, EXAMPLE.find) }),
+    build: (rest) => {
+      if (!rest) throw new CommandSyntaxError('Say what to look for.', EXAMPLE.find);
+      return { kind: 'find-user', search: parseUserSearch(rest) };
+    },
   },
 ];
+
+/** Saved search names: short, no spaces, so `run search NAME` is unambiguous. */
+function searchName(text: string): string {
+  const name = text.trim();
+  if (!/^[\w.-]{1,40}$/.test(name)) {
+    throw new CommandSyntaxError('A search name is 1 to 40 letters, digits, dots, dashes or underscores.', 'run search redmond-locked');
+  }
+  return name.toLowerCase();
+}
 
 function parsePlain(text: string): Command {
   for (const rule of PLAIN_RULES) {

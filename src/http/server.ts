@@ -51,7 +51,7 @@ export async function createHttpServer(options: HttpOptions): Promise<HttpServer
       res.send(200, { status: 'ready' });
     } catch (err) {
       log.warn({ err }, 'not ready');
-      res.send(503, { status: 'not ready' });
+      res.send(503, { status: 'not ready', reason: err instanceof Error ? err.message.slice(0, 300) : 'unknown' });
     }
   });
 

@@ -1,6 +1,7 @@
 // Where users and their groups come from: the demo directory file, or AD / OpenLDAP (a later issue).
 import type { IdentityQuery } from '../domain/identity.js';
 import type { DirectoryUser } from '../domain/user.js';
+import type { UserSearch } from '../domain/user-search.js';
 
 /** How a chat caller is looked up: the keys a channel can vouch for. */
 export interface AccountKey {
@@ -16,6 +17,8 @@ export interface Directory {
    * come first, so callers can prefer an exact match. Never a scan of the whole directory.
    */
   search(query: IdentityQuery, limit: number): Promise<DirectoryUser[]>;
+  /** Control Panel style search: text (any identity form, prefix) and filter clauses, at most `limit`. */
+  find(search: UserSearch, limit: number): Promise<DirectoryUser[]>;
   getById(id: string): Promise<DirectoryUser | undefined>;
   findAccount(key: AccountKey): Promise<DirectoryUser | undefined>;
   /** Names of every group the user belongs to, through nested groups. */

@@ -1,6 +1,7 @@
 // What PinDesk keeps. Everything that matters across restarts or between instances lives here,
 // never only in memory. One schema, SQLite by default (PostgreSQL in a later issue).
 import type { PinPolicy, PolicyIdentity } from '../domain/policy.js';
+import type { UserSearch } from '../domain/user-search.js';
 
 export interface PolicyStore {
   policies(): Promise<ReadonlyMap<PolicyIdentity, PinPolicy>>;
@@ -60,7 +61,7 @@ export interface RevealVault {
 export interface Continuation {
   id: string;
   actorId: string;
-  kind: 'choose-user' | 'unlock-and-set';
+  kind: 'choose-user' | 'unlock-and-set' | 'user-list';
   /** Sealed JSON: it can hold a manually typed PIN. */
   sealed: string;
   createdAt: Date;
@@ -84,12 +85,28 @@ export interface ConversationStore {
   personal(userId: string, channelId: string): Promise<unknown | undefined>;
 }
 
+/** The Control Panel's saved queries: per admin, by name. */
+export interface SavedSearch {
+  ownerId: string;
+  name: string;
+  search: UserSearch;
+  savedAt: Date;
+}
+
+export interface SavedSearchStore {
+  save(search: SavedSearch): Promise<void>;
+  list(ownerId: string): Promise<SavedSearch[]>;
+  get(ownerId: string, name: string): Promise<SavedSearch | undefined>;
+  delete(ownerId: string, name: string): Promise<boolean>;
+}
+
 export interface Store {
   policies: PolicyStore;
   audit: AuditLog;
   reveals: RevealVault;
   continuations: ContinuationStore;
   conversations: ConversationStore;
+  searches: SavedSearchStore;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -55,7 +55,7 @@ describe('search: every identity form of the spec', () => {
     ['tel:+14255550100', ['kmyer']],
     ['+14255550100', ['kmyer']],
     ['tel:+14255550107;ext=0107', ['jsmith']],
-    ['+1425555010', ['kmyer', 'pilar', 'anne', 'chris', 'vera', 'mhanson', 'jsmith', 'asmith', 'kendra']],
+    ['+1425555010', ['kmyer', 'pilar', 'anne', 'chris', 'vera', 'oward', 'mhanson', 'jsmith', 'asmith', 'kendra']],
     ['CN=Ken Myer,OU=Users,OU=Redmond,DC=contoso,DC=com', ['kmyer']],
     ['Smith', ['asmith', 'jsmith']],
     ['ken.m', ['kmeyer', 'kmyer']],

@@ -50,6 +50,9 @@ beforeEach(async () => {
       revealTtlMs: 600_000,
       choiceTtlMs: 900_000,
       pickerLimit: 10,
+      findLimit: 25,
+      scopedRoles: [],
+      roleCacheTtlMs: 0,
       roleGroups: { CsAdministrator: 'CsAdministrator', CsUserAdministrator: 'CsUserAdministrator', CsHelpDesk: 'CsHelpDesk', CsViewOnlyAdministrator: 'CsViewOnlyAdministrator' },
     },
   });

@@ -30,8 +30,30 @@ describe('plain commands', () => {
     ['pin status Ken Myer', { kind: 'pin-status', identity: 'Ken Myer' }],
     ['pin info kmyer', { kind: 'pin-status', identity: 'kmyer' }],
     ['pinstatus kmyer', { kind: 'pin-status', identity: 'kmyer' }],
-    ['find user Ken', { kind: 'find-user', text: 'Ken' }],
-    ['find Ken*', { kind: 'find-user', text: 'Ken*' }],
+    ['find user Ken', { kind: 'find-user', search: { text: 'Ken', clauses: [] } }],
+    ['find Ken*', { kind: 'find-user', search: { text: 'Ken*', clauses: [] } }],
+    [
+      'find user Ken where site = Redmond and line starts with +1425',
+      {
+        kind: 'find-user',
+        search: {
+          text: 'Ken',
+          clauses: [
+            { property: 'site', operator: 'equals', value: 'Redmond' },
+            { property: 'lineUri', operator: 'starts-with', value: '+1425' },
+          ],
+        },
+      },
+    ],
+    ['find user where enabled != yes', { kind: 'find-user', search: { text: undefined, clauses: [{ property: 'enabled', operator: 'not-equals', value: 'yes' }] } }],
+    [
+      'save search Redmond-Locked as find user where site = Redmond',
+      { kind: 'save-search', name: 'redmond-locked', search: { text: undefined, clauses: [{ property: 'site', operator: 'equals', value: 'Redmond' }] } },
+    ],
+    ['searches', { kind: 'list-searches' }],
+    ['saved searches', { kind: 'list-searches' }],
+    ['run search redmond-locked', { kind: 'run-search', name: 'redmond-locked' }],
+    ['delete search redmond-locked', { kind: 'delete-search', name: 'redmond-locked' }],
     ['reset my pin', { kind: 'self-service', action: 'reset' }],
     ['reset my pin - new phone', { kind: 'self-service', action: 'reset' }],
     ['unlock my pin', { kind: 'self-service', action: 'unlock' }],

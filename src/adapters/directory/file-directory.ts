@@ -1,12 +1,13 @@
 // The embedded default directory: a validated file held in memory behind exact and prefix indexes
 // for every searchable attribute, so resolving a user never walks the whole list.
 import { readFile } from 'node:fs/promises';
-import { lineNumberOf, type IdentityQuery } from '../../domain/identity.js';
+import { lineNumberOf, parseIdentity, type IdentityQuery } from '../../domain/identity.js';
+import { matchesClause, type UserSearch } from '../../domain/user-search.js';
 import type { DirectoryUser } from '../../domain/user.js';
 import type { AccountKey, Directory } from '../../ports/directory.js';
 import { directoryFileSchema, type DirectoryFile, type DirectoryFileUser } from './directory-file.js';
 import { SortedIndex } from './sorted-index.js';
-import { distance as editDistance } from 'fastest-levenshtein';
+import { rankSuggestions, suggestionWords } from '../../domain/suggestions.js';
 
 export class DirectoryFileError extends Error {}
 
@@ -101,6 +102,22 @@ export class FileDirectory implements Directory {
     return [...found].slice(0, limit);
   }
 
+  /**
+   * With text, the candidates come from the indexes; filters alone walk the whole file (fine for a
+   * file-sized directory; LDAP pushes every clause to the server).
+   */
+  async find(search: UserSearch, limit: number): Promise<DirectoryUser[]> {
+    const query = search.text ? parseIdentity(search.text) : undefined;
+    const candidates: Iterable<DirectoryUser> = query ? await this.search(query, Number.MAX_SAFE_INTEGER) : this.byId.values();
+    const found: DirectoryUser[] = [];
+    for (const user of candidates) {
+      if (!search.clauses.every((clause) => matchesClause(user, clause))) continue;
+      found.push(user);
+      if (found.length >= limit) break;
+    }
+    return found;
+  }
+
   async getById(id: string): Promise<DirectoryUser | undefined> {
     return this.byId.get(id.toLowerCase());
   }
@@ -134,16 +151,11 @@ export class FileDirectory implements Directory {
   }
 
   async suggest(text: string, limit: number): Promise<DirectoryUser[]> {
-    const needle = text.toLowerCase();
-    const candidates = new Set<DirectoryUser>();
-    for (const word of needle.split(/[\s.@_-]+/).filter((w) => w.length >= 2)) {
-      for (const index of this.names) for (const user of index.prefix(word.slice(0, 2), 200)) candidates.add(user);
+    const candidates: DirectoryUser[] = [];
+    for (const word of suggestionWords(text)) {
+      for (const index of this.names) candidates.push(...index.prefix(word.slice(0, 2), 200));
     }
-    const scored = [...candidates]
-      .map((user) => ({ user, distance: closeness(needle, user) }))
-      .filter(({ distance }) => distance <= Math.max(2, Math.floor(needle.length / 3)))
-      .sort((a, b) => a.distance - b.distance || a.user.displayName.localeCompare(b.user.displayName));
-    return scored.slice(0, limit).map(({ user }) => user);
+    return rankSuggestions(text, candidates, limit);
   }
 
   async ping(): Promise<void> {}
@@ -171,11 +183,6 @@ function toUser(u: DirectoryFileUser, pools: Map<string, string>): DirectoryUser
     enabled: u['msRTCSIP-UserEnabled'],
     site: home ? pools.get(home.toLowerCase()) : undefined,
   };
-}
-
-function closeness(needle: string, user: DirectoryUser): number {
-  const names = [user.displayName, user.givenName, user.sn, user.samAccountName].filter((n): n is string => Boolean(n));
-  return Math.min(...names.map((name) => editDistance(needle, name.toLowerCase())));
 }
 
 function sipKey(sipAddress: string): string {

@@ -91,6 +91,18 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('audit_target').on('audit').columns(['target', 'at']).execute();
     },
   },
+  '0002-saved-searches': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('saved_searches')
+        .addColumn('owner_id', 'text', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('search', 'text', (c) => c.notNull())
+        .addColumn('saved_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('saved_searches_pk', ['owner_id', 'name'])
+        .execute();
+    },
+  },
 };
 
 class InCodeMigrations implements MigrationProvider {

@@ -75,6 +75,13 @@ export interface AuditRow {
   request_id: string;
 }
 
+export interface SavedSearchRow {
+  owner_id: string;
+  name: string;
+  search: string;
+  saved_at: number;
+}
+
 export interface Database {
   pin_policies: PinPolicyRow;
   policy_grants: PolicyGrantRow;
@@ -84,4 +91,5 @@ export interface Database {
   continuations: ContinuationRow;
   conversations: ConversationRow;
   audit: AuditRow;
+  saved_searches: SavedSearchRow;
 }

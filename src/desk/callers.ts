@@ -1,0 +1,73 @@
+// Turns "who the surface says is calling" into a directory user with role grants, read from the
+// directory at the moment of each action (or from a cache of at most ROLE_CACHE_TTL).
+import { DeskError, DirectoryUnavailableError, UnknownCallerError } from '../domain/errors.js';
+import { grantsFromGroups, rolesOf, type RoleGrant, type ScopedRoles } from '../domain/role-grants.js';
+import type { Role } from '../domain/roles.js';
+import type { DirectoryUser } from '../domain/user.js';
+import type { AccountKey, Directory } from '../ports/directory.js';
+import type { CallerView } from './results.js';
+
+/** Who is asking, as far as the surface can vouch for it. */
+export interface CallerKey {
+  /** What to call them in an audit record or answer if they turn out unknown. */
+  appearsAs: string;
+  /** False when the channel is not trusted to vouch for identities. */
+  trusted: boolean;
+  /** What to tell someone who is not recognised, where the surface knows better (the Emulator). */
+  hint?: string | undefined;
+  account: AccountKey;
+}
+
+export interface Caller extends CallerView {
+  user: DirectoryUser;
+  grants: readonly RoleGrant[];
+}
+
+export interface CallerSettings {
+  roleGroups: Record<Role, string>;
+  scopedRoles: ScopedRoles;
+  /** 0 = read the directory on every action. */
+  roleCacheTtlMs: number;
+}
+
+/** Most cached callers kept; the oldest entries go first. */
+const CACHE_LIMIT = 10_000;
+
+export class CallerResolver {
+  private readonly cache = new Map<string, { caller: Caller; until: number }>();
+
+  constructor(
+    private readonly directory: Directory,
+    private readonly settings: CallerSettings,
+    private readonly clock: () => Date,
+  ) {}
+
+  async identify(key: CallerKey): Promise<Caller> {
+    if (!key.trusted) throw new UnknownCallerError(key.appearsAs, 'untrusted-channel', key.hint);
+    const { userPrincipalName, samAccountName, objectId } = key.account;
+    if (!userPrincipalName && !samAccountName && !objectId) throw new UnknownCallerError(key.appearsAs, 'no-identity', key.hint);
+    const cacheKey = JSON.stringify([userPrincipalName, samAccountName, objectId]);
+    const now = this.clock().getTime();
+    const cached = this.cache.get(cacheKey);
+    if (cached && cached.until > now) return cached.caller;
+    const user = await directoryCall(() => this.directory.findAccount(key.account));
+    if (!user) throw new UnknownCallerError(key.appearsAs, 'not-in-directory', key.hint);
+    const groups = await directoryCall(() => this.directory.groupsOf(user));
+    const grants = grantsFromGroups(groups, this.settings.roleGroups, this.settings.scopedRoles);
+    const caller: Caller = { user, grants, roles: rolesOf(grants) };
+    if (this.settings.roleCacheTtlMs > 0) {
+      if (this.cache.size >= CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value!);
+      this.cache.set(cacheKey, { caller, until: now + this.settings.roleCacheTtlMs });
+    }
+    return caller;
+  }
+}
+
+/** A directory failure is "directory unavailable" to the user; desk errors pass through. */
+export async function directoryCall<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw error instanceof DeskError ? error : new DirectoryUnavailableError(error);
+  }
+}
