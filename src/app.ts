@@ -38,7 +38,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const log = createLogger(config.logLevel, options.logDestination);
   const clock = options.clock ?? (() => new Date());
   const keys = await loadKeys(config.dataDir, config.keys, log);
-  const directory: Directory = config.directory.kind === 'ldap' ? new LdapDirectory(config.directory.ldap) : await loadFileDirectory(config.directory.file);
+  const directory = await openDirectory(config);
   const store = await openSqliteStore(config.dataDir);
   const desk = new Desk({
     directory,
@@ -112,4 +112,9 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
 function describeDirectory(config: Config): string {
   if (config.directory.kind === 'ldap') return `${config.directory.ldap.flavor} at ${config.directory.ldap.urls.join(', ')}`;
   return config.directory.isDemo ? 'demo file' : config.directory.file;
+}
+
+/** The directory the configuration names. */
+export async function openDirectory(config: Config): Promise<Directory> {
+  return config.directory.kind === 'ldap' ? new LdapDirectory(config.directory.ldap) : loadFileDirectory(config.directory.file);
 }

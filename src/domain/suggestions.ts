@@ -13,7 +13,9 @@ export function suggestionWords(text: string): string[] {
 export function rankSuggestions(text: string, candidates: Iterable<DirectoryUser>, limit: number): DirectoryUser[] {
   const needle = text.toLowerCase();
   const tolerance = Math.max(2, Math.floor(needle.length / 3));
-  return [...new Set(candidates)]
+  const unique = new Map<string, DirectoryUser>();
+  for (const user of candidates) unique.set(user.id, user);
+  return [...unique.values()]
     .map((user) => ({ user, distance: closeness(needle, user) }))
     .filter((scored) => scored.distance <= tolerance)
     .sort((a, b) => a.distance - b.distance || a.user.displayName.localeCompare(b.user.displayName))

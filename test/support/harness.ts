@@ -3,7 +3,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startApp, type App } from '../../src/app.js';
+import { openDirectory, startApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { FakeConnector, type RecordedActivity } from './fake-connector.js';
 
@@ -16,6 +16,8 @@ export interface Harness {
   post(activity: Record<string, unknown>): Promise<{ status: number; body: any }>;
   emulator(user: string): Chat;
   teams(member: TeamsMember, conversation?: { type: 'personal' | 'channel' | 'groupChat'; id?: string }): Chat;
+  /** The directory id of an account, as the running server's directory has it. */
+  userId(samAccountName: string): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -91,6 +93,16 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
         conversation: { id: conversationId, conversationType: conversation.type, tenantId: 'tenant-1', isGroup: conversation.type !== 'personal' },
         channelData: { tenant: { id: 'tenant-1' } },
       });
+    },
+    async userId(samAccountName: string) {
+      const directory = await openDirectory(config);
+      try {
+        const user = await directory.findAccount({ samAccountName });
+        if (!user) throw new Error(`no account ${samAccountName}`);
+        return user.id;
+      } finally {
+        await directory.close();
+      }
     },
     async stop() {
       await app.close();

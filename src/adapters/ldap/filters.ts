@@ -18,8 +18,17 @@ export function and(filters: Filter[]): Filter {
   return filters.length === 1 ? filters[0]! : new AndFilter({ filters });
 }
 
-/** The filter for an identity query, or undefined when it cannot match (another domain). */
+/**
+ * NUL cannot be part of any real name, and some servers (Samba) end a value at the first NUL —
+ * `Ken\0` would become a prefix search for `Ken`. As data it matches nothing, so it is not sent.
+ */
+function holdsNul(value: string): boolean {
+  return value.includes('\u0000');
+}
+
+/** The filter for an identity query, or undefined when it cannot match (another domain, NUL). */
 export function identityFilter(query: IdentityQuery, a: LdapAttributeMap, netbiosDomain: string): Filter | undefined {
+  if (Object.values(query).some((value) => holdsNul(value))) return undefined;
   switch (query.kind) {
     case 'sip':
       return eq(a.sipAddress, `sip:${query.address}`);
@@ -50,6 +59,7 @@ export function identityFilter(query: IdentityQuery, a: LdapAttributeMap, netbio
  * them. `null` means "matches nothing" (a site with no pool), `undefined` "no restriction".
  */
 export function clauseFilter(clause: SearchClause, a: LdapAttributeMap, pools: Record<string, string>): Filter | null | undefined {
+  if (holdsNul(clause.value)) return clause.operator === 'not-equals' ? undefined : null;
   if (clause.property === 'site') {
     const wanted = clause.value.toLowerCase();
     const matchesSite = (site: string) => {

@@ -142,7 +142,7 @@ export class LdapDirectory implements Directory {
   // ---- plumbing -------------------------------------------------------------------------------
 
   private async byDn(dn: string): Promise<DirectoryUser[]> {
-    if (!isUnder(dn, this.settings.baseDn)) return [];
+    if (dn.includes('\u0000') || !isUnder(dn, this.settings.baseDn)) return [];
     try {
       const entries = await this.pool.use((client) => collect(client, dn, { scope: 'base', filter: this.userFilter, attributes: this.userAttributes, explicitBufferAttributes: this.bufferAttributes() }, 1, this.settings.pageSize));
       return entries.map((e) => this.toUser(e));

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { authorize, containerOf, grantsFromGroups, inScope, normalizeDn, scopedRolesFileSchema } from '../../src/domain/role-grants.js';
+
+const roleGroups = { CsAdministrator: 'CsAdministrator', CsUserAdministrator: 'CsUserAdministrator', CsHelpDesk: 'CsHelpDesk', CsViewOnlyAdministrator: 'CsViewOnlyAdministrator' };
+const scoped = scopedRolesFileSchema.parse({
+  scopedRoles: [
+    { group: 'Dublin Helpdesk', template: 'CsHelpDesk', userScopes: ['OU:OU=Dublin,DC=contoso,DC=com'] },
+    { group: 'Redmond Admins', template: 'CsUserAdministrator', userScopes: ['site:Redmond'] },
+  ],
+}).scopedRoles;
+
+const dublinUser = { dn: 'CN=Ken Meyer,OU=Users,OU=Dublin,DC=contoso,DC=com', site: 'Dublin' };
+const redmondUser = { dn: 'CN=Ken Myer, OU=Users, OU=Redmond, DC=contoso, DC=com', site: 'Redmond' };
+
+describe('role grants', () => {
+  it('standard groups grant everywhere; scoped groups grant their template inside the scope', () => {
+    const grants = grantsFromGroups(new Set(['dublin helpdesk', 'Other']), roleGroups, scoped);
+    expect(grants).toEqual([{ role: 'CsHelpDesk', via: 'dublin helpdesk', scope: { ous: ['OU=Dublin,DC=contoso,DC=com'], sites: [] } }]);
+    expect(authorize(grants, 'pin.unlock', dublinUser)).toEqual({ allowed: true });
+    expect(authorize(grants, 'pin.unlock', redmondUser)).toMatchObject({ allowed: false, because: 'scope' });
+    expect(authorize(grants, 'pin.set', dublinUser)).toEqual({ allowed: false, because: 'role' });
+    expect(authorize(grants, 'pin.unlock')).toEqual({ allowed: true });
+  });
+
+  it('site scopes match the user site', () => {
+    const grants = grantsFromGroups(new Set(['Redmond Admins']), roleGroups, scoped);
+    expect(authorize(grants, 'pin.set', redmondUser).allowed).toBe(true);
+    expect(authorize(grants, 'pin.set', dublinUser).allowed).toBe(false);
+  });
+
+  it('an unscoped role anywhere wins over a scoped one', () => {
+    const grants = grantsFromGroups(new Set(['Dublin Helpdesk', 'CsHelpDesk']), roleGroups, scoped);
+    expect(authorize(grants, 'pin.lock', redmondUser).allowed).toBe(true);
+  });
+
+  it('OU scopes compare DNs, not strings', () => {
+    expect(normalizeDn('CN=A, OU = Users ,DC=x')).toBe('cn=a,ou=users,dc=x');
+    expect(inScope({ ous: ['ou=users,ou=redmond,dc=contoso,dc=com'], sites: [] }, redmondUser)).toBe(true);
+    // A look-alike OU name is not the same OU.
+    expect(inScope({ ous: ['OU=Dublin,DC=contoso,DC=com'], sites: [] }, { dn: 'CN=X,OU=NotDublin,DC=contoso,DC=com' })).toBe(false);
+    expect(containerOf('CN=Smith\\, John,OU=Users,DC=x')).toBe('OU=Users,DC=x');
+  });
+
+  it('the roles file is validated', () => {
+    expect(scopedRolesFileSchema.safeParse({ scopedRoles: [{ group: 'G', template: 'CsNobody', userScopes: ['OU:x'] }] }).success).toBe(false);
+    expect(scopedRolesFileSchema.safeParse({ scopedRoles: [{ group: 'G', template: 'CsHelpDesk', userScopes: ['Dublin'] }] }).success).toBe(false);
+    expect(scopedRolesFileSchema.safeParse({ scopedRoles: [{ group: 'G', template: 'CsHelpDesk', userScopes: [] }] }).success).toBe(false);
+  });
+});
