@@ -27,6 +27,7 @@ let store: SqlStore;
 let cleanup: () => Promise<void>;
 let directory: ChangingDirectory;
 let desk: Desk;
+let now = Date.parse('2026-11-27T10:00:00Z');
 
 const turn = (sam: string): Turn => ({
   caller: { appearsAs: sam, trusted: true, account: { samAccountName: sam } },
@@ -36,15 +37,13 @@ const turn = (sam: string): Turn => ({
   canReachPrivately: true,
 });
 
-beforeEach(async () => {
-  ({ store, cleanup } = await tempStore());
-  directory = new ChangingDirectory(directoryFileSchema.parse(JSON.parse(await readFile(DEMO_DIRECTORY_FILE, 'utf8'))));
-  desk = new Desk({
+function makeDesk(roleCacheTtlMs: number): Desk {
+  return new Desk({
     directory,
     authority: new BuiltInPinAuthority(store.db, new PinHasher(randomBytes(32))),
     store,
     sealer: new Sealer(randomBytes(32)),
-    clock: () => new Date(),
+    clock: () => new Date(now),
     randomInt: (max) => randomInt(max),
     settings: {
       revealTtlMs: 600_000,
@@ -52,12 +51,30 @@ beforeEach(async () => {
       pickerLimit: 10,
       findLimit: 25,
       scopedRoles: [],
-      roleCacheTtlMs: 0,
+      roleCacheTtlMs,
       roleGroups: { CsAdministrator: 'CsAdministrator', CsUserAdministrator: 'CsUserAdministrator', CsHelpDesk: 'CsHelpDesk', CsViewOnlyAdministrator: 'CsViewOnlyAdministrator' },
     },
   });
+}
+
+beforeEach(async () => {
+  ({ store, cleanup } = await tempStore());
+  directory = new ChangingDirectory(directoryFileSchema.parse(JSON.parse(await readFile(DEMO_DIRECTORY_FILE, 'utf8'))));
+  desk = makeDesk(0);
 });
 afterEach(async () => cleanup());
+
+describe('the role cache (ROLE_CACHE_TTL)', () => {
+  it('keeps roles for at most its time, and not at all when 0', async () => {
+    const cached = makeDesk(30_000);
+    expect((await cached.handleText(turn('chris'), 'pin status Ken Myer')).kind).toBe('pin-status');
+    directory.removed.add('chris');
+    expect((await cached.handleText(turn('chris'), 'pin status Ken Myer')).kind).toBe('pin-status');
+    now += 30_001;
+    await expect(cached.handleText(turn('chris'), 'pin status Ken Myer')).rejects.toBeInstanceOf(MissingRoleError);
+    await expect(desk.handleText(turn('chris'), 'pin status Ken Myer')).rejects.toBeInstanceOf(MissingRoleError);
+  });
+});
 
 describe('roles are re-checked when each action runs', () => {
   it('a PIN cannot be revealed by an admin who lost the role after setting it', async () => {

@@ -73,6 +73,19 @@ export function ldapSuite(fixture: () => LdapFixture): void {
       expect((await directory.findAccount({ samAccountName: 'mhanson' }))?.enabled).toBe(false);
     });
 
+    it('pages through results and stops at the limit', async () => {
+      const config = loadConfig({ ...fixture().env, LDAP_PAGE_SIZE: '2' });
+      if (config.directory.kind !== 'ldap') throw new Error('not LDAP');
+      const paged = new LdapDirectory(config.directory.ldap);
+      try {
+        const all = await paged.find({ clauses: [{ property: 'lineUri', operator: 'starts-with', value: '+1425' }] }, 100);
+        expect(all.length).toBeGreaterThanOrEqual(11);
+        expect(await paged.find({ clauses: [{ property: 'lineUri', operator: 'starts-with', value: '+1425' }] }, 5)).toHaveLength(5);
+      } finally {
+        await paged.close();
+      }
+    });
+
     it('suggests close names', async () => {
       expect((await directory.suggest('Ken Myre', 3)).map((u) => u.samAccountName)).toContain('kmyer');
     });
