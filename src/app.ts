@@ -10,6 +10,7 @@ import { loadKeys } from './adapters/secrets-file.js';
 import { openSqliteStore } from './adapters/sql/sqlite.js';
 import { PinDeskBot } from './chat/bot.js';
 import { PrivateDelivery } from './chat/conversation.js';
+import { RequestMessenger } from './chat/request-messenger.js';
 import type { Config } from './config.js';
 import { Desk } from './desk/desk.js';
 import type { RandomInt } from './domain/pin-generator.js';
@@ -28,11 +29,13 @@ export interface AppOptions {
 export interface App {
   url: string;
   log: Logger;
+  /** Expire what is due (reveal secrets, choices, requests) now, as the timer does. */
+  sweep(): Promise<void>;
   close(): Promise<void>;
 }
 
-/** How often sealed secrets past their time are deleted (each click also checks the time). */
-const SWEEP_INTERVAL_MS = 60_000;
+/** How often expiry runs: sealed secrets, choices, requests (each click also checks the time). */
+const SWEEP_INTERVAL_MS = 30_000;
 
 export async function startApp(config: Config, options: AppOptions = {}): Promise<App> {
   const log = createLogger(config.logLevel, options.logDestination);
@@ -55,6 +58,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       roleGroups: config.roleGroups,
       scopedRoles: config.scopedRoles,
       roleCacheTtlMs: config.roleCacheTtlMs,
+      selfService: config.selfService,
     },
   });
 
@@ -70,9 +74,11 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     log.error({ err: error, channelId: context.activity.channelId, activityType: context.activity.type }, 'turn failed');
     if (context.activity.type === 'message') await context.sendActivity(errorMessage(error)).catch(() => undefined);
   };
+  const requests = new RequestMessenger(adapter, config.app.id ?? '', desk, log);
   const bot = new PinDeskBot({
     desk,
     delivery: new PrivateDelivery(adapter, config.app.id ?? '', store.conversations),
+    requests,
     callers: { trustedChannels: config.trustedChannels },
     log,
   });
@@ -90,7 +96,11 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   });
   // Say now, not at the first message, when the directory cannot be reached or refuses our bind.
   directory.ping().catch((err: unknown) => log.error({ err }, 'the directory is not answering; /readyz reports 503 until it does'));
-  const sweeper = setInterval(() => desk.sweep().catch((err: unknown) => log.warn({ err }, 'sweep failed')), SWEEP_INTERVAL_MS);
+  const sweep = async () => {
+    await desk.sweep();
+    await requests.sweep();
+  };
+  const sweeper = setInterval(() => sweep().catch((err: unknown) => log.warn({ err }, 'sweep failed')), SWEEP_INTERVAL_MS);
   sweeper.unref();
   log.info(
     { url: http.url, directory: describeDirectory(config), dataDir: config.dataDir, authenticated: config.production },
@@ -100,6 +110,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   return {
     url: http.url,
     log,
+    sweep,
     async close() {
       clearInterval(sweeper);
       await http.close();

@@ -74,6 +74,10 @@ export const envSchema = z.object({
   ROLES_FILE: optionalText,
   ROLE_CACHE_TTL: anyDuration.refine((ms) => ms <= 30_000, 'must be at most 30s (0 = no cache)').default(0),
   FIND_LIMIT: z.coerce.number().int().min(1).max(200).default(25),
+  REQUEST_TTL: duration.default(24 * 3_600_000),
+  REQUESTS_PER_DAY: z.coerce.number().int().min(1).max(100).default(3),
+  DECISIONS_PER_MINUTE: z.coerce.number().int().min(1).max(1000).default(20),
+  APPROVERS: optionalText,
   PIN_HASH_KEY: key(32).optional(),
   PIN_SEAL_KEY: key(32).refine((b) => b.length === 32, 'must be exactly 32 bytes, base64-encoded').optional(),
   REVEAL_TTL: duration.default(600_000),
@@ -98,6 +102,7 @@ export interface Config {
   scopedRoles: ScopedRoles;
   roleCacheTtlMs: number;
   findLimit: number;
+  selfService: { requestTtlMs: number; requestsPerDay: number; decisionsPerMinute: number; approvers: string[] };
   keys: { pinHash?: Buffer | undefined; seal?: Buffer | undefined };
   revealTtlMs: number;
   choiceTtlMs: number;
@@ -145,6 +150,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     scopedRoles: scopedRoles(e.ROLES_FILE ?? (e.DIRECTORY === 'file' && isDemo ? DEMO_ROLES_FILE : undefined)),
     roleCacheTtlMs: e.ROLE_CACHE_TTL,
     findLimit: e.FIND_LIMIT,
+    selfService: {
+      requestTtlMs: e.REQUEST_TTL,
+      requestsPerDay: e.REQUESTS_PER_DAY,
+      decisionsPerMinute: e.DECISIONS_PER_MINUTE,
+      approvers: (e.APPROVERS ?? '').split(',').map((a) => a.trim().toLowerCase()).filter(Boolean),
+    },
     keys: { pinHash: e.PIN_HASH_KEY, seal: e.PIN_SEAL_KEY },
     revealTtlMs: e.REVEAL_TTL,
     choiceTtlMs: e.CHOICE_TTL,

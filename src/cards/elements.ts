@@ -17,6 +17,9 @@ export const Verbs = {
   choose: 'user.choose',
   unlockAndSet: 'pin.unlock-and-set',
   act: 'user.act',
+  approve: 'request.approve',
+  deny: 'request.deny',
+  cancel: 'request.cancel',
 } as const;
 export type Verb = (typeof Verbs)[keyof typeof Verbs];
 
@@ -29,6 +32,8 @@ export interface CardData {
   ref: string;
   choice?: number;
   act?: ListAction;
+  /** A denial's reason, from the card's input. */
+  note?: string;
 }
 
 export function card(body: CardElement[], actions: CardElement[] = []): AdaptiveCard {
@@ -92,11 +97,12 @@ export function formatTime(at: Date | string): string {
 /** Parses what a click sent back (Execute's action.data or Submit's value); anything else is ignored. */
 export function readCardData(value: unknown): CardData | undefined {
   if (!value || typeof value !== 'object') return undefined;
-  const { verb, ref, choice, act } = value as Record<string, unknown>;
+  const { verb, ref, choice, act, note } = value as Record<string, unknown>;
   if (typeof verb !== 'string' || !Object.values(Verbs).includes(verb as Verb)) return undefined;
   if (typeof ref !== 'string' || !/^[\w-]{10,64}$/.test(ref)) return undefined;
   if (choice !== undefined && (typeof choice !== 'number' || !Number.isInteger(choice) || choice < 0 || choice > 100)) return undefined;
   if (act !== undefined && !LIST_ACTIONS.includes(act as ListAction)) return undefined;
   if (verb === Verbs.act && (act === undefined || choice === undefined)) return undefined;
-  return { verb: verb as Verb, ref, ...(choice !== undefined ? { choice } : {}), ...(act !== undefined ? { act: act as ListAction } : {}) };
+  const cleanNote = typeof note === 'string' && note.trim() ? note.slice(0, 200) : undefined;
+  return { verb: verb as Verb, ref, ...(choice !== undefined ? { choice } : {}), ...(act !== undefined ? { act: act as ListAction } : {}), ...(cleanNote ? { note: cleanNote } : {}) };
 }

@@ -3,7 +3,10 @@
 import { COMMON_PATTERN_TEXT } from '../domain/common-patterns.js';
 import {
   BackendError,
+  CannotDialInError,
   CardExpiredError,
+  RateLimitedError,
+  SelfApprovalError,
   CommandSyntaxError,
   DeskError,
   DirectoryUnavailableError,
@@ -32,6 +35,7 @@ const ACTION_TEXT: Record<Permission, string> = {
   'policy.manage': 'change PIN policies',
   'request.decide': 'approve PIN requests',
   'request.own': 'request a PIN reset',
+  'approvals.manage': 'choose where approval requests go',
 };
 
 export function errorMessage(error: unknown): string {
@@ -63,9 +67,19 @@ export function errorMessage(error: unknown): string {
   if (error instanceof NoPrivateChatError) return 'I can only send PINs in a 1:1 chat. Message me directly and try again; nothing was changed.';
   if (error instanceof NotAddresseeError) return `This card is for ${error.addresseeName} only. Nothing was shown or changed.`;
   if (error instanceof CardExpiredError) {
+    if (error.what === 'request') return 'I can\'t find that request any more. Type `my requests` to see yours.';
     return error.what === 'reveal'
       ? 'This PIN can no longer be revealed. Set a new PIN if the user still needs one.'
       : 'That choice has expired or was already made. Send the command again.';
+  }
+  if (error instanceof SelfApprovalError) return 'You can\'t decide your own request: another approver has to. Nothing was changed.';
+  if (error instanceof RateLimitedError) {
+    return error.what === 'requests-per-day'
+      ? `You have made ${error.limit} PIN requests in the last 24 hours, the most allowed. Ask your helpdesk directly.`
+      : `That is more than ${error.limit} decisions in a minute. Wait a moment and try again; nothing was changed.`;
+  }
+  if (error instanceof CannotDialInError) {
+    return 'Your account has no SIP address or phone number, so it cannot dial in and has no PIN to reset. Ask your helpdesk if that is wrong.';
   }
   if (error instanceof DirectoryUnavailableError) return "The directory isn't answering right now, so I changed nothing. Try again in a minute.";
   if (error instanceof BackendError) return 'The PIN service failed, so nothing was changed. Try again in a minute; if it keeps failing, tell your PinDesk administrator.';

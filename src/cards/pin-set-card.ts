@@ -9,12 +9,17 @@ export type PinCardState = { shown: 'hidden' } | { shown: 'revealed'; pin: strin
 export function pinSetCard(details: PinSetDetails, revealRef: string, revealExpiresAt: Date, state: PinCardState): AdaptiveCard {
   const { target } = details;
   const identity = cmdletIdentity(target);
+  const own = details.permission === 'request.own';
   const body = [
-    heading(`${details.unlockedFirst ? 'PIN unlocked and set' : 'PIN set'} for ${target.displayName}`),
-    text(details.generated ? 'A new PIN was generated under the governing policy.' : 'The PIN you typed was checked against the governing policy and set.', {
-      isSubtle: true,
-      spacing: 'None',
-    }),
+    heading(own ? 'Your new dial-in PIN' : `${details.unlockedFirst ? 'PIN unlocked and set' : 'PIN set'} for ${target.displayName}`),
+    text(
+      own
+        ? 'Your request was approved and a new PIN was generated. Only you can reveal it.'
+        : details.generated
+          ? 'A new PIN was generated under the governing policy.'
+          : 'The PIN you typed was checked against the governing policy and set.',
+      { isSubtle: true, spacing: 'None' },
+    ),
     facts([
       ['SIP address', target.sipAddress ?? 'none'],
       ['Line URI', target.lineUri ?? 'none'],
@@ -23,8 +28,8 @@ export function pinSetCard(details: PinSetDetails, revealRef: string, revealExpi
       ['Set at', formatTime(details.changedAt)],
       ['PIN expires', details.pinExpiresAt ? formatTime(details.pinExpiresAt) : 'never'],
     ]),
-    ...pinBlock(state, revealExpiresAt),
-    powershell(`Set-CsClientPin -Identity "${identity}"`),
+    ...pinBlock(state, revealExpiresAt, own),
+    ...(own ? [] : [powershell(`Set-CsClientPin -Identity "${identity}"`)]),
   ];
   return card(body, actionsFor(state, revealRef, details));
 }
@@ -34,7 +39,7 @@ export function pinSetCardFor(view: RevealView): AdaptiveCard {
   return pinSetCard(view.details, view.revealRef, view.expiresAt, state);
 }
 
-function pinBlock(state: PinCardState, revealExpiresAt: Date) {
+function pinBlock(state: PinCardState, revealExpiresAt: Date, own: boolean) {
   switch (state.shown) {
     case 'hidden':
       return [text(`PIN hidden. Press **Reveal PIN** to see it; it can be revealed until ${formatTime(revealExpiresAt)}.`, { spacing: 'Medium' })];
@@ -42,7 +47,7 @@ function pinBlock(state: PinCardState, revealExpiresAt: Date) {
       return [
         text('PIN', { isSubtle: true, spacing: 'Medium' }),
         text(state.pin, { fontType: 'Monospace', size: 'ExtraLarge', weight: 'Bolder', spacing: 'None' }),
-        text(`Give it to the user by a private route. Hide it when you are done; it can be revealed until ${formatTime(revealExpiresAt)}.`, {
+        text(`${own ? 'Keep it to yourself.' : 'Give it to the user by a private route.'} Hide it when you are done; it can be revealed until ${formatTime(revealExpiresAt)}.`, {
           isSubtle: true,
           size: 'Small',
         }),
@@ -58,7 +63,7 @@ function actionsFor(state: PinCardState, revealRef: string, details: PinSetDetai
       return [button('Reveal PIN', { verb: Verbs.reveal, ref: revealRef }, 'positive')];
     case 'revealed': {
       const actions = [button('Hide PIN', { verb: Verbs.hide, ref: revealRef })];
-      const mail = details.target.mail;
+      const mail = details.permission === 'request.own' ? undefined : details.target.mail;
       if (mail) actions.push(openUrl('Email PIN to user', mailtoLink(mail, details.target.displayName, state.pin)));
       return actions;
     }

@@ -14,6 +14,8 @@ import { callerOf, type CallerPolicy } from './caller.js';
 import { isShared, PrivateDelivery } from './conversation.js';
 import { cardMessage, renderError, renderResult, targetName, textMessage } from './render.js';
 import { messageText } from './message-text.js';
+import type { RequestMessenger } from './request-messenger.js';
+import { approvalCard, requesterCard, stateLine } from '../cards/request-cards.js';
 
 /** Invoke names PinDesk answers (typed aliases, as in the Teams SDK). */
 export const Invokes = { cardAction: 'adaptiveCard/action' } as const;
@@ -26,6 +28,7 @@ interface Route {
 export interface BotDependencies {
   desk: Desk;
   delivery: PrivateDelivery;
+  requests: RequestMessenger;
   callers: CallerPolicy;
   log: Logger;
 }
@@ -79,9 +82,21 @@ export class PinDeskBot {
       if (posted.elsewhere) await context.sendActivity(textMessage(`PIN set for ${result.details.target.displayName}. I sent the details to you in our 1:1 chat.`));
       return;
     }
+    if (result.kind === 'request-updated') {
+      await context.sendActivity(cardMessage(requesterCard(result.view)));
+      await this.deps.requests.settle(result.view, result.change, result.pin);
+      return;
+    }
     const sent = await context.sendActivity(message);
-    if (result.kind === 'choose-user' && sent?.id) {
-      await desk.cardPosted('continuation', result.ref, { conversation: TurnContext.getConversationReference(context.activity), activityId: sent.id });
+    const here = { conversation: TurnContext.getConversationReference(context.activity), activityId: sent?.id ?? '' };
+    if (result.kind === 'choose-user' && sent?.id) await desk.cardPosted('continuation', result.ref, here);
+    if (result.kind === 'request-created' || result.kind === 'request-exists') {
+      await desk.requestCardPosted(result.view.request.id, 'requester', here);
+    }
+    if (result.kind === 'request-created' && (await this.deps.requests.announce(result.view)) === 0) {
+      await context.sendActivity(
+        textMessage('No approver could be reached yet (an administrator sets this up with `approvals here`). Your request waits; approvers see it with `requests`.'),
+      );
     }
   }
 
@@ -159,6 +174,23 @@ export class PinDeskBot {
           const note = name ? `Done for ${name}: the result is ${where}.` : 'Done: the result is below.';
           return { replacement: pickerDoneCard(note), posted: postedIn(posted), sendIfNotUpdated: false };
         }
+        case Verbs.approve:
+        case Verbs.deny:
+        case Verbs.cancel: {
+          const result =
+            data.verb === Verbs.cancel
+              ? await desk.cancelRequest(turn, data.ref)
+              : await desk.decideRequest(turn, data.ref, data.verb === Verbs.approve ? 'approve' : 'deny', data.note);
+          if (result.kind !== 'request-updated') return undefined;
+          await this.deps.requests.settle(result.view, result.change, result.pin);
+          const replacement = data.verb === Verbs.cancel ? requesterCard(result.view) : approvalCard(result.view);
+          if (kind === 'submit') {
+            // The posted cards were redrawn; say what happened where the button was pressed.
+            await context.sendActivity(textMessage(`Request from ${result.view.request.requesterName}: ${stateLine(result.view.request)}`));
+            return undefined;
+          }
+          return { replacement, sendIfNotUpdated: false };
+        }
         case Verbs.act: {
           // A find result serves many clicks: it stays as it is; the result is a new message.
           const result = await desk.actOnListed(turn, data.ref, data.choice!, data.act!);
@@ -188,6 +220,9 @@ export class PinDeskBot {
       shared,
       privateReply: !shared || kind === 'invoke',
       canReachPrivately: !shared || activity.channelId === 'msteams',
+      conversation: activity.conversation?.id
+        ? { id: activity.conversation.id, channelId: activity.channelId, reference: TurnContext.getConversationReference(activity) }
+        : undefined,
     };
   }
 

@@ -6,6 +6,7 @@ import { helpText, whoamiText } from '../cards/help-text.js';
 import { pinLockedCard, pinLockedRefusalCard, pinStatusCard, pinUnlockedCard } from '../cards/pin-action-cards.js';
 import { pinSetCard } from '../cards/pin-set-card.js';
 import { pickerCard, usersFoundCard } from '../cards/user-list-cards.js';
+import { approvalCard, requesterCard, requestListCard } from '../cards/request-cards.js';
 import type { DeskResult } from '../desk/results.js';
 import { PinLockedError } from '../domain/errors.js';
 
@@ -45,9 +46,20 @@ export function renderResult(result: DeskResult): Partial<Activity> {
           ? 'You have no saved searches. Save one with `save search redmond as find user where site = Redmond`.'
           : ['Your saved searches:', ...result.searches.map((s) => `- **${s.name}**: \`find user ${s.query}\` — \`run search ${s.name}\``)].join('\n'),
       );
-    case 'self-service-unavailable':
+    case 'request-created':
+    case 'request-exists':
+      return cardMessage(requesterCard(result.view), 'Your PIN request');
+    case 'request-updated':
+      return cardMessage(approvalCard(result.view), `Request from ${result.view.request.requesterName}`);
+    case 'requests':
+      return cardMessage(requestListCard(result.views, result.mine), result.mine ? 'Your PIN requests' : 'Pending PIN requests');
+    case 'approvals-channel':
       return textMessage(
-        `Self-service PIN ${result.command.action === 'reset' ? 'resets' : 'unlocks'} aren't switched on yet. Ask your helpdesk to ${result.command.action} your dial-in PIN.`,
+        result.on
+          ? 'Approval requests will be posted in this conversation. Type `approvals off` here to stop.'
+          : result.changed
+            ? 'Approval requests will no longer be posted here.'
+            : 'Approval requests were not being posted here.',
       );
   }
 }

@@ -30,10 +30,12 @@ import { cmdletIdentity, summarize, type DirectoryUser } from '../domain/user.js
 import { describeSearch, type UserSearch } from '../domain/user-search.js';
 import type { Directory } from '../ports/directory.js';
 import type { PinAuthority } from '../ports/pin-authority.js';
-import type { AuditOutcome, Continuation, PostedCard, Store } from '../ports/store.js';
+import type { AuditOutcome, CardAudience, Continuation, PostedCard, Store } from '../ports/store.js';
+import type { Decision, PinRequest } from '../domain/pin-request.js';
+import { personalKey, SelfService, type SelfServiceSettings } from './self-service.js';
 import { SealOpenError, type Sealer } from '../security/sealer.js';
 import { CallerResolver, directoryCall, type Caller, type CallerKey } from './callers.js';
-import type { DeskResult, ListedUser, PinSetDetails, RevealView } from './results.js';
+import type { DeskResult, IssuedPin, ListedUser, PinSetDetails, RequestView, RevealView } from './results.js';
 
 export type { CallerKey } from './callers.js';
 
@@ -48,6 +50,7 @@ export interface DeskSettings {
   roleGroups: Record<Role, string>;
   scopedRoles: ScopedRoles;
   roleCacheTtlMs: number;
+  selfService: SelfServiceSettings;
 }
 
 export interface DeskDependencies {
@@ -69,6 +72,8 @@ export interface Turn {
   privateReply: boolean;
   /** The caller's 1:1 chat can be reached from here (it is this one, or Teams can open it). */
   canReachPrivately: boolean;
+  /** Where the turn happened, to post to it again later (approval channels, requesters). */
+  conversation?: { id: string; channelId: string; reference: unknown } | undefined;
 }
 
 /** Filled in as an action runs, written once at the end. */
@@ -106,9 +111,17 @@ const LIST_ACTIONS: ReadonlyArray<[TargetedCommand['kind'], Permission]> = [
 
 export class Desk {
   private readonly callers: CallerResolver;
+  private readonly selfService: SelfService;
 
   constructor(private readonly deps: DeskDependencies) {
     this.callers = new CallerResolver(deps.directory, deps.settings, deps.clock);
+    this.selfService = new SelfService(deps, {
+      authorize: (caller, permission) => this.authorize(caller, permission),
+      authorizeOn: (caller, permission, target) => this.authorizeOn(caller, permission, target),
+      issuePin: (options) => this.issuePin(options),
+      effectivePolicyIdentity: async (user) => (await this.effectivePolicy(user)).policy.identity,
+      backendCall: (call) => this.backendCall(call),
+    });
   }
 
   /** A typed command. */
@@ -118,6 +131,57 @@ export class Desk {
       const command = parseCommand(text);
       scope.action = command.kind;
       return this.run(turn, caller, command, scope);
+    });
+  }
+
+  /** Approve or Deny on an approval card. */
+  async decideRequest(turn: Turn, requestId: string, decision: Decision, note?: string): Promise<DeskResult> {
+    return this.audited(turn, `request-${decision}`, async (scope) => {
+      const caller = await this.identify(turn, scope);
+      return this.selfService.decide(turn, caller, requestId, decision, note, scope);
+    });
+  }
+
+  /** Cancel on the requester's card. */
+  async cancelRequest(turn: Turn, requestId: string): Promise<DeskResult> {
+    return this.audited(turn, 'request-cancel', async (scope) => {
+      const caller = await this.identify(turn, scope);
+      return this.selfService.cancel(caller, requestId, scope);
+    });
+  }
+
+  /** Housekeeping: expire requests whose time is up; the surface updates their cards. */
+  expireRequests(): Promise<RequestView[]> {
+    return this.selfService.expireDue();
+  }
+
+  async requestView(requestId: string): Promise<RequestView | undefined> {
+    const request = await this.deps.store.requests.get(requestId);
+    return request ? this.selfService.view(request) : undefined;
+  }
+
+  approverConversations(request: PinRequest): Promise<unknown[]> {
+    return this.selfService.approverConversations(request);
+  }
+
+  async requestCards(requestId: string): Promise<Array<{ audience: CardAudience; card: PostedCard }>> {
+    return this.deps.store.requests.cards(requestId);
+  }
+
+  requestCardPosted(requestId: string, audience: CardAudience, card: PostedCard): Promise<void> {
+    return this.selfService.cardPosted(requestId, audience, card);
+  }
+
+  /** The new PIN's card reached the requester (or did not): one audit record either way. */
+  async recordDelivery(request: PinRequest, delivered: boolean): Promise<void> {
+    await this.deps.store.audit.append({
+      at: this.deps.clock(),
+      actor: 'pindesk',
+      action: 'request-delivered',
+      target: request.requesterUpn,
+      outcome: delivered ? 'ok' : 'failed',
+      reason: `${request.kind}:${request.id}`,
+      requestId: request.id,
     });
   }
 
@@ -218,8 +282,16 @@ export class Desk {
         return { kind: 'help', caller, permissions: permissionsOf(caller.roles) };
       case 'whoami':
         return { kind: 'whoami', caller, groups: [...(await directoryCall(() => this.deps.directory.groupsOf(caller.user)))], grants: caller.grants };
-      case 'self-service':
-        return { kind: 'self-service-unavailable', command };
+      case 'request-pin':
+        return this.selfService.request(turn, caller, command, scope);
+      case 'cancel-request':
+        return this.selfService.cancel(caller, undefined, scope);
+      case 'my-requests':
+        return this.selfService.mine(caller);
+      case 'pending-requests':
+        return this.selfService.pending(caller);
+      case 'approvals-here':
+        return this.selfService.approvalsHere(turn, caller, command.on, scope);
       case 'find-user':
         return this.findUsers(caller, command.search, scope);
       case 'save-search':
@@ -297,51 +369,69 @@ export class Desk {
     if (command.pin !== undefined && turn.shared) throw new PinExposedError();
     if (!turn.canReachPrivately) throw new NoPrivateChatError();
     return this.withTarget(caller, command, scope, chosen, async (target) => {
-      const { authority, clock, randomInt, sealer, store, settings } = this.deps;
-      const effective = await this.effectivePolicy(target);
-      const { policy } = effective;
-      const ignoreHistory = command.pin !== undefined && command.ignoreHistory;
-      const isInHistory = ignoreHistory ? undefined : await this.backendCall(() => authority.historyMatcher(target.id, policy.pinHistoryCount));
-      const context: PinCheckContext = { policy, phone: phoneNumberOf(target.lineUri), isInHistory };
-      const pin = command.pin ?? generatePin(context, randomInt);
-      if (command.pin !== undefined) checkPin(pin, context);
-      const at = clock();
-      const pinExpiresAt = pinExpiry(at, policy);
-      const outcome = await this.backendCall(() =>
-        authority.setPin({ userId: target.id, pin, at, expiresAt: pinExpiresAt, historyCount: policy.pinHistoryCount, unlockFirst }),
-      );
-      if (outcome === 'locked') {
+      const issued = await this.issuePin({ target, addressee: caller.user, pin: command.pin, ignoreHistory: command.ignoreHistory, unlockFirst, permission: 'pin.set' });
+      if (issued === 'locked') {
         const offer = authorize(caller.grants, 'pin.unlock', target).allowed ? await this.offerUnlockAndSet(caller, command, target) : undefined;
         throw new PinLockedError(summarize(target), offer);
       }
-      scope.reason = [command.pin === undefined ? 'generated' : 'manual', ignoreHistory ? 'history-override' : '', unlockFirst ? 'unlocked-first' : '']
-        .filter(Boolean)
-        .join(',');
-      const details: PinSetDetails = {
-        target: summarize(target),
-        policyIdentity: effective.policy.identity,
-        changedAt: at.toISOString(),
-        pinExpiresAt: pinExpiresAt?.toISOString(),
-        generated: command.pin === undefined,
-        unlockedFirst: unlockFirst,
-        addresseeName: caller.user.displayName,
-        permission: 'pin.set',
-      };
-      const revealRef = nanoid();
-      const revealExpiresAt = new Date(at.getTime() + settings.revealTtlMs);
-      await this.backendCall(() =>
-        store.reveals.put({
-          id: revealRef,
-          addresseeId: caller.user.id,
-          targetId: target.id,
-          sealed: sealer.seal(pin, revealAad(revealRef, caller.user.id)),
-          details,
-          createdAt: at,
-          expiresAt: revealExpiresAt,
-        }),
-      );
-      return { kind: 'pin-set', details, revealRef, revealExpiresAt };
+      scope.reason = issued.auditReason;
+      return { kind: 'pin-set', details: issued.details, revealRef: issued.revealRef, revealExpiresAt: issued.revealExpiresAt };
     });
+  }
+
+  /**
+   * Sets a PIN — the one typed, checked against the user's policy, or one generated under it — and
+   * seals it for its addressee (who alone may reveal it, while still holding `permission`).
+   */
+  private async issuePin(options: {
+    target: DirectoryUser;
+    addressee: DirectoryUser;
+    pin?: string | undefined;
+    ignoreHistory: boolean;
+    unlockFirst: boolean;
+    permission: Permission;
+  }): Promise<IssuedPin | 'locked'> {
+    const { authority, clock, randomInt, sealer, store, settings } = this.deps;
+    const { target, addressee, unlockFirst } = options;
+    const effective = await this.effectivePolicy(target);
+    const { policy } = effective;
+    const manual = options.pin !== undefined;
+    const ignoreHistory = manual && options.ignoreHistory;
+    const isInHistory = ignoreHistory ? undefined : await this.backendCall(() => authority.historyMatcher(target.id, policy.pinHistoryCount));
+    const context: PinCheckContext = { policy, phone: phoneNumberOf(target.lineUri), isInHistory };
+    const pin = options.pin ?? generatePin(context, randomInt);
+    if (manual) checkPin(pin, context);
+    const at = clock();
+    const pinExpiresAt = pinExpiry(at, policy);
+    const outcome = await this.backendCall(() =>
+      authority.setPin({ userId: target.id, pin, at, expiresAt: pinExpiresAt, historyCount: policy.pinHistoryCount, unlockFirst }),
+    );
+    if (outcome === 'locked') return 'locked';
+    const details: PinSetDetails = {
+      target: summarize(target),
+      policyIdentity: effective.policy.identity,
+      changedAt: at.toISOString(),
+      pinExpiresAt: pinExpiresAt?.toISOString(),
+      generated: !manual,
+      unlockedFirst: unlockFirst,
+      addresseeName: addressee.displayName,
+      permission: options.permission,
+    };
+    const revealRef = nanoid();
+    const revealExpiresAt = new Date(at.getTime() + settings.revealTtlMs);
+    await this.backendCall(() =>
+      store.reveals.put({
+        id: revealRef,
+        addresseeId: addressee.id,
+        targetId: target.id,
+        sealed: sealer.seal(pin, revealAad(revealRef, addressee.id)),
+        details,
+        createdAt: at,
+        expiresAt: revealExpiresAt,
+      }),
+    );
+    const auditReason = [manual ? 'manual' : 'generated', ignoreHistory ? 'history-override' : '', unlockFirst ? 'unlocked-first' : ''].filter(Boolean).join(',');
+    return { details, revealRef, revealExpiresAt, auditReason };
   }
 
   private async simpleAction(command: Extract<Command, { kind: 'unlock-pin' | 'lock-pin' | 'pin-status' }>, target: DirectoryUser): Promise<DeskResult> {
@@ -413,6 +503,11 @@ export class Desk {
   private async identify(turn: Turn, scope: AuditScope): Promise<Caller> {
     const caller = await this.callers.identify(turn.caller);
     scope.actor = caller.user.userPrincipalName;
+    // Approvers are reached in their 1:1 chat with PinDesk: remember where that is.
+    if (!turn.shared && turn.conversation && can(caller.roles, 'request.decide')) {
+      const { channelId, reference } = turn.conversation;
+      await this.backendCall(() => this.deps.store.conversations.savePersonal(personalKey(caller.user.id), channelId, reference, this.deps.clock()));
+    }
     return caller;
   }
 

@@ -1,6 +1,7 @@
 // What the desk answers. Surfaces (chat, later HTTP and CLI) render these; none holds a PIN
 // except RevealView.pin, which exists only for the moment of a Reveal.
-import type { Command, TargetedCommand } from '../domain/commands.js';
+import type { TargetedCommand } from '../domain/commands.js';
+import type { PinRequest } from '../domain/pin-request.js';
 import type { EffectivePolicy } from '../domain/policy.js';
 import type { PinStatus } from '../domain/pin-state.js';
 import type { RoleGrant } from '../domain/role-grants.js';
@@ -25,6 +26,23 @@ export interface PinSetDetails {
   permission: Permission;
 }
 
+/** A PIN just set and sealed for its addressee. */
+export interface IssuedPin {
+  details: PinSetDetails;
+  revealRef: string;
+  revealExpiresAt: Date;
+  /** generated / manual, history override, unlocked first: for the audit trail. */
+  auditReason: string;
+}
+
+/** A request and what its cards show about the requester. */
+export interface RequestView {
+  request: PinRequest;
+  requester?: UserSummary | undefined;
+  policyIdentity?: string | undefined;
+  pinLocked: boolean;
+}
+
 export type DeskResult =
   | { kind: 'help'; caller: CallerView; permissions: ReadonlySet<Permission> }
   | { kind: 'whoami'; caller: CallerView; groups: readonly string[]; grants: readonly RoleGrant[] }
@@ -44,7 +62,11 @@ export type DeskResult =
   | { kind: 'search-saved'; name: string; query: string }
   | { kind: 'searches'; searches: ReadonlyArray<{ name: string; query: string }> }
   | { kind: 'search-deleted'; name: string }
-  | { kind: 'self-service-unavailable'; command: Extract<Command, { kind: 'self-service' }> };
+  | { kind: 'request-created'; view: RequestView }
+  | { kind: 'request-exists'; view: RequestView }
+  | { kind: 'request-updated'; view: RequestView; change: 'approved' | 'denied' | 'cancelled' | 'expired' | 'unchanged'; pin?: IssuedPin | undefined }
+  | { kind: 'requests'; views: readonly RequestView[]; mine: boolean }
+  | { kind: 'approvals-channel'; on: boolean; changed: boolean };
 
 /** A find result row: the user and what the caller may do to them (role and scope allowing). */
 export interface ListedUser {

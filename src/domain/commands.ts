@@ -13,7 +13,11 @@ export type Command =
   | { kind: 'list-searches' }
   | { kind: 'run-search'; name: string }
   | { kind: 'delete-search'; name: string }
-  | { kind: 'self-service'; action: 'reset' | 'unlock' };
+  | { kind: 'request-pin'; action: 'reset' | 'unlock'; reason?: string | undefined }
+  | { kind: 'cancel-request' }
+  | { kind: 'my-requests' }
+  | { kind: 'pending-requests' }
+  | { kind: 'approvals-here'; on: boolean };
 
 export type TargetedCommand = Extract<Command, { identity: string }>;
 

@@ -114,7 +114,7 @@ export class NotAddresseeError extends DeskError {
 
 export class CardExpiredError extends DeskError {
   readonly code = 'card-expired';
-  constructor(readonly what: 'reveal' | 'choice') {
+  constructor(readonly what: 'reveal' | 'choice' | 'request') {
     super(`${what} expired or already used`);
   }
 
@@ -165,5 +165,33 @@ export class OutOfScopeError extends DeskError {
 
   override auditReason(): string {
     return `${this.code}:${this.permission}`;
+  }
+}
+
+export class SelfApprovalError extends DeskError {
+  readonly code = 'self-approval';
+  constructor() {
+    super('approver is the requester');
+  }
+}
+
+export class RateLimitedError extends DeskError {
+  readonly code = 'rate-limited';
+  constructor(
+    readonly what: 'requests-per-day' | 'decisions-per-minute',
+    readonly limit: number,
+  ) {
+    super(`rate limit ${what}`);
+  }
+
+  override auditReason(): string {
+    return `${this.code}:${this.what}`;
+  }
+}
+
+export class CannotDialInError extends DeskError {
+  readonly code = 'cannot-dial-in';
+  constructor() {
+    super('requester has no SIP address or line URI');
   }
 }

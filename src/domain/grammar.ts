@@ -2,6 +2,7 @@
 // (`Set-CsClientPin -Identity "Ken Myer" -Pin 121989`); strict about what it acts on.
 import type { Command } from './commands.js';
 import { CommandSyntaxError } from './errors.js';
+import { cleanReason } from './pin-request.js';
 import { parseUserSearch } from './user-search.js';
 
 /** Longer than any sensible command; we answer instead of parsing a pasted document. */
@@ -45,8 +46,12 @@ const EXAMPLE = {
 const PLAIN_RULES: PlainRule[] = [
   { pattern: /^(help|\?|commands|what can you do)$/i, build: () => ({ kind: 'help' }) },
   { pattern: /^(whoami|who am i)\??$/i, build: () => ({ kind: 'whoami' }) },
-  { pattern: /^(reset|set|change) my pin\b(.*)$/i, build: () => ({ kind: 'self-service', action: 'reset' }) },
-  { pattern: /^unlock my pin\b(.*)$/i, build: () => ({ kind: 'self-service', action: 'unlock' }) },
+  { pattern: /^(?:reset|set|change|new) my pin\b\s*(.*)$/i, build: (rest) => ({ kind: 'request-pin', action: 'reset', reason: requestReason(rest) }) },
+  { pattern: /^unlock my pin\b\s*(.*)$/i, build: (rest) => ({ kind: 'request-pin', action: 'unlock', reason: requestReason(rest) }) },
+  { pattern: /^cancel(?: my)? (?:pin )?request$/i, build: () => ({ kind: 'cancel-request' }) },
+  { pattern: /^my (?:pin )?requests$/i, build: () => ({ kind: 'my-requests' }) },
+  { pattern: /^(?:pending |open )?(?:pin )?requests$/i, build: () => ({ kind: 'pending-requests' }) },
+  { pattern: /^approvals (here|on|off)$/i, build: (rest) => ({ kind: 'approvals-here', on: !/^off$/i.test(rest) }) },
   { pattern: /^(?:set|reset|change)[ -]?pin(?: for)?(?:\s+(.*))?$/i, build: (rest) => parseSetArguments(rest) },
   {
     pattern: /^unlock[ -]?pin(?: for)?(?:\s+(.*))?$/i,
@@ -79,6 +84,11 @@ const PLAIN_RULES: PlainRule[] = [
     },
   },
 ];
+
+/** `reset my pin - new phone`, `reset my pin because new phone`: the reason, without the joiner. */
+function requestReason(rest: string): string | undefined {
+  return cleanReason(rest.replace(/^(?:[-:–—,]|because|for|reason:?)\s*/i, ''));
+}
 
 /** Saved search names: short, no spaces, so `run search NAME` is unambiguous. */
 function searchName(text: string): string {

@@ -14,6 +14,7 @@ export const PERMISSIONS = [
   'policy.manage',
   'request.decide',
   'request.own',
+  'approvals.manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -28,6 +29,8 @@ const TABLE: Record<Permission, readonly Role[] | 'everyone'> = {
   // Our rule: CsHelpDesk may unlock but not set, so it may not approve a reset either.
   'request.decide': ['CsAdministrator', 'CsUserAdministrator'],
   'request.own': 'everyone',
+  // Where approval cards go is an organisation-wide setting.
+  'approvals.manage': ['CsAdministrator'],
 };
 
 export function rolesAllowed(permission: Permission): readonly Role[] | 'everyone' {

@@ -1,6 +1,7 @@
 // What PinDesk keeps. Everything that matters across restarts or between instances lives here,
 // never only in memory. One schema, SQLite by default (PostgreSQL in a later issue).
 import type { PinPolicy, PolicyIdentity } from '../domain/policy.js';
+import type { PinRequest, RequestState } from '../domain/pin-request.js';
 import type { UserSearch } from '../domain/user-search.js';
 
 export interface PolicyStore {
@@ -83,6 +84,8 @@ export interface ConversationStore {
   /** The 1:1 conversation with a user on a channel, to reach them privately later. */
   savePersonal(userId: string, channelId: string, reference: unknown, at: Date): Promise<void>;
   personal(userId: string, channelId: string): Promise<unknown | undefined>;
+  /** Every channel's 1:1 conversation with a user. */
+  allPersonal(userId: string): Promise<unknown[]>;
 }
 
 /** The Control Panel's saved queries: per admin, by name. */
@@ -100,6 +103,36 @@ export interface SavedSearchStore {
   delete(ownerId: string, name: string): Promise<boolean>;
 }
 
+export type CardAudience = 'requester' | 'approvers';
+
+export interface RequestStore {
+  /** 'exists' when the requester already has a pending request (one at a time, atomically). */
+  create(request: PinRequest): Promise<'created' | 'exists'>;
+  get(id: string): Promise<PinRequest | undefined>;
+  pendingOf(requesterId: string): Promise<PinRequest | undefined>;
+  countSince(requesterId: string, since: Date): Promise<number>;
+  recentOf(requesterId: string, limit: number): Promise<PinRequest[]>;
+  pending(now: Date, limit: number): Promise<PinRequest[]>;
+  /** Compare-and-set from `pending` (and not yet expired, unless expiring): true for one caller only. */
+  decide(id: string, to: Exclude<RequestState, 'pending'>, change: Pick<PinRequest, 'decidedAt' | 'decidedById' | 'decidedByName' | 'decisionNote'>, now: Date): Promise<boolean>;
+  /** Pending requests whose time is up, now marked expired (each returned once). */
+  expireDue(now: Date): Promise<PinRequest[]>;
+  addCard(requestId: string, audience: CardAudience, card: PostedCard): Promise<void>;
+  cards(requestId: string): Promise<Array<{ audience: CardAudience; card: PostedCard }>>;
+}
+
+/** Conversations (Teams channels, chats) where approval cards are posted. */
+export interface ApprovalChannelStore {
+  register(conversationId: string, channelId: string, reference: unknown, by: string, at: Date): Promise<void>;
+  unregister(conversationId: string): Promise<boolean>;
+  list(): Promise<Array<{ conversationId: string; channelId: string; reference: unknown }>>;
+}
+
+export interface RateLimiter {
+  /** Counts one hit; false when `limit` hits already happened in the current window. Atomic. */
+  hit(key: string, limit: number, windowMs: number, now: Date): Promise<boolean>;
+}
+
 export interface Store {
   policies: PolicyStore;
   audit: AuditLog;
@@ -107,6 +140,9 @@ export interface Store {
   continuations: ContinuationStore;
   conversations: ConversationStore;
   searches: SavedSearchStore;
+  requests: RequestStore;
+  approvalChannels: ApprovalChannelStore;
+  rateLimits: RateLimiter;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

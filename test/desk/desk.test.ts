@@ -52,6 +52,7 @@ function makeDesk(roleCacheTtlMs: number): Desk {
       findLimit: 25,
       scopedRoles: [],
       roleCacheTtlMs,
+      selfService: { requestTtlMs: 86_400_000, requestsPerDay: 3, decisionsPerMinute: 20, approvers: [] },
       roleGroups: { CsAdministrator: 'CsAdministrator', CsUserAdministrator: 'CsUserAdministrator', CsHelpDesk: 'CsHelpDesk', CsViewOnlyAdministrator: 'CsViewOnlyAdministrator' },
     },
   });

@@ -54,9 +54,16 @@ describe('plain commands', () => {
     ['saved searches', { kind: 'list-searches' }],
     ['run search redmond-locked', { kind: 'run-search', name: 'redmond-locked' }],
     ['delete search redmond-locked', { kind: 'delete-search', name: 'redmond-locked' }],
-    ['reset my pin', { kind: 'self-service', action: 'reset' }],
-    ['reset my pin - new phone', { kind: 'self-service', action: 'reset' }],
-    ['unlock my pin', { kind: 'self-service', action: 'unlock' }],
+    ['reset my pin', { kind: 'request-pin', action: 'reset', reason: undefined }],
+    ['reset my pin - new phone', { kind: 'request-pin', action: 'reset', reason: 'new phone' }],
+    ['Reset my PIN because I forgot it', { kind: 'request-pin', action: 'reset', reason: 'I forgot it' }],
+    ['unlock my pin', { kind: 'request-pin', action: 'unlock', reason: undefined }],
+    ['cancel my request', { kind: 'cancel-request' }],
+    ['my requests', { kind: 'my-requests' }],
+    ['requests', { kind: 'pending-requests' }],
+    ['pending requests', { kind: 'pending-requests' }],
+    ['approvals here', { kind: 'approvals-here', on: true }],
+    ['approvals off', { kind: 'approvals-here', on: false }],
   ])('%s', (text, expected) => {
     expect(parseCommand(text)).toEqual(expected);
   });

@@ -15,6 +15,7 @@ const TABLE: Record<Permission, [boolean, boolean, boolean, boolean, boolean]> =
   'policy.manage': [Y, N, N, N, N],
   'request.decide': [Y, Y, N, N, N],
   'request.own': [Y, Y, Y, Y, Y],
+  'approvals.manage': [Y, N, N, N, N],
 };
 
 describe('role → permission table', () => {

@@ -1,5 +1,5 @@
 // Schema migrations, run at start-up. Append new ones; never edit one that has shipped.
-import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { GLOBAL_DEFAULTS, GLOBAL_POLICY_IDENTITY } from '../../domain/policy.js';
 
 const migrations: Record<string, Migration> = {
@@ -100,6 +100,52 @@ const migrations: Record<string, Migration> = {
         .addColumn('search', 'text', (c) => c.notNull())
         .addColumn('saved_at', 'bigint', (c) => c.notNull())
         .addPrimaryKeyConstraint('saved_searches_pk', ['owner_id', 'name'])
+        .execute();
+    },
+  },
+  '0003-self-service': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('pin_requests')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('requester_id', 'text', (c) => c.notNull())
+        .addColumn('requester_name', 'text', (c) => c.notNull())
+        .addColumn('requester_upn', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text')
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .addColumn('decided_at', 'bigint')
+        .addColumn('decided_by_id', 'text')
+        .addColumn('decided_by_name', 'text')
+        .addColumn('decision_note', 'text')
+        .execute();
+      // One pending request per user, enforced by the database (not by a check-then-insert).
+      await db.schema.createIndex('pin_requests_one_pending').on('pin_requests').column('requester_id').unique().where(sql.ref('state'), '=', 'pending').execute();
+      await db.schema.createIndex('pin_requests_requester').on('pin_requests').columns(['requester_id', 'created_at']).execute();
+      await db.schema.createIndex('pin_requests_pending').on('pin_requests').columns(['state', 'expires_at']).execute();
+      await db.schema
+        .createTable('request_cards')
+        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('request_id', 'text', (c) => c.notNull())
+        .addColumn('audience', 'text', (c) => c.notNull())
+        .addColumn('card', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('request_cards_request').on('request_cards').column('request_id').execute();
+      await db.schema
+        .createTable('approval_channels')
+        .addColumn('conversation_id', 'text', (c) => c.primaryKey())
+        .addColumn('channel_id', 'text', (c) => c.notNull())
+        .addColumn('reference', 'text', (c) => c.notNull())
+        .addColumn('registered_by', 'text', (c) => c.notNull())
+        .addColumn('registered_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('rate_limits')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('window_start', 'bigint', (c) => c.notNull())
+        .addColumn('count', 'integer', (c) => c.notNull())
         .execute();
     },
   },

@@ -82,6 +82,43 @@ export interface SavedSearchRow {
   saved_at: number;
 }
 
+export interface PinRequestRow {
+  id: string;
+  kind: string;
+  requester_id: string;
+  requester_name: string;
+  requester_upn: string;
+  reason: string | null;
+  state: string;
+  created_at: number;
+  expires_at: number;
+  decided_at: number | null;
+  decided_by_id: string | null;
+  decided_by_name: string | null;
+  decision_note: string | null;
+}
+
+export interface RequestCardRow {
+  id: Generated<number>;
+  request_id: string;
+  audience: string;
+  card: string;
+}
+
+export interface ApprovalChannelRow {
+  conversation_id: string;
+  channel_id: string;
+  reference: string;
+  registered_by: string;
+  registered_at: number;
+}
+
+export interface RateLimitRow {
+  key: string;
+  window_start: number;
+  count: number;
+}
+
 export interface Database {
   pin_policies: PinPolicyRow;
   policy_grants: PolicyGrantRow;
@@ -92,4 +129,8 @@ export interface Database {
   conversations: ConversationRow;
   audit: AuditRow;
   saved_searches: SavedSearchRow;
+  pin_requests: PinRequestRow;
+  request_cards: RequestCardRow;
+  approval_channels: ApprovalChannelRow;
+  rate_limits: RateLimitRow;
 }

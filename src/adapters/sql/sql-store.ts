@@ -15,7 +15,13 @@ import type {
   AuditOutcome,
   SavedSearch,
   SavedSearchStore,
+  RequestStore,
+  ApprovalChannelStore,
+  RateLimiter,
+  CardAudience,
 } from '../../ports/store.js';
+import type { PinRequest, RequestKind, RequestState } from '../../domain/pin-request.js';
+import type { PinRequestRow } from './schema.js';
 import type { UserSearch } from '../../domain/user-search.js';
 import type { Database } from './schema.js';
 
@@ -26,8 +32,14 @@ export class SqlStore implements Store {
   readonly continuations: ContinuationStore;
   readonly conversations: ConversationStore;
   readonly searches: SavedSearchStore;
+  readonly requests: RequestStore;
+  readonly approvalChannels: ApprovalChannelStore;
+  readonly rateLimits: RateLimiter;
 
   constructor(readonly db: Kysely<Database>) {
+    this.requests = new SqlRequestStore(db);
+    this.approvalChannels = new SqlApprovalChannelStore(db);
+    this.rateLimits = new SqlRateLimiter(db);
     this.searches = new SqlSavedSearchStore(db);
     this.policies = new SqlPolicyStore(db);
     this.audit = new SqlAuditLog(db);
@@ -245,6 +257,11 @@ class SqlConversationStore implements ConversationStore {
       .executeTakeFirst();
     return row ? JSON.parse(row.reference) : undefined;
   }
+
+  async allPersonal(userId: string): Promise<unknown[]> {
+    const rows = await this.db.selectFrom('conversations').select('reference').where('user_id', '=', userId).execute();
+    return rows.map((row) => JSON.parse(row.reference));
+  }
 }
 
 class SqlSavedSearchStore implements SavedSearchStore {
@@ -277,4 +294,174 @@ class SqlSavedSearchStore implements SavedSearchStore {
 
 function toSavedSearch(row: { owner_id: string; name: string; search: string; saved_at: number }): SavedSearch {
   return { ownerId: row.owner_id, name: row.name, search: JSON.parse(row.search) as UserSearch, savedAt: new Date(Number(row.saved_at)) };
+}
+
+class SqlRequestStore implements RequestStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async create(r: PinRequest): Promise<'created' | 'exists'> {
+    try {
+      await this.db
+        .insertInto('pin_requests')
+        .values({
+          id: r.id,
+          kind: r.kind,
+          requester_id: r.requesterId,
+          requester_name: r.requesterName,
+          requester_upn: r.requesterUpn,
+          reason: r.reason ?? null,
+          state: r.state,
+          created_at: r.createdAt.getTime(),
+          expires_at: r.expiresAt.getTime(),
+          decided_at: null,
+          decided_by_id: null,
+          decided_by_name: null,
+          decision_note: null,
+        })
+        .execute();
+      return 'created';
+    } catch (error) {
+      // The partial unique index allows one pending request per requester.
+      if (/unique|duplicate/i.test(String((error as Error).message))) return 'exists';
+      throw error;
+    }
+  }
+
+  async get(id: string): Promise<PinRequest | undefined> {
+    const row = await this.db.selectFrom('pin_requests').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? toRequest(row) : undefined;
+  }
+
+  async pendingOf(requesterId: string): Promise<PinRequest | undefined> {
+    const row = await this.db.selectFrom('pin_requests').selectAll().where('requester_id', '=', requesterId).where('state', '=', 'pending').executeTakeFirst();
+    return row ? toRequest(row) : undefined;
+  }
+
+  async countSince(requesterId: string, since: Date): Promise<number> {
+    const row = await this.db
+      .selectFrom('pin_requests')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('requester_id', '=', requesterId)
+      .where('created_at', '>=', since.getTime())
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  async recentOf(requesterId: string, limit: number): Promise<PinRequest[]> {
+    const rows = await this.db.selectFrom('pin_requests').selectAll().where('requester_id', '=', requesterId).orderBy('created_at', 'desc').limit(limit).execute();
+    return rows.map(toRequest);
+  }
+
+  async pending(now: Date, limit: number): Promise<PinRequest[]> {
+    const rows = await this.db
+      .selectFrom('pin_requests')
+      .selectAll()
+      .where('state', '=', 'pending')
+      .where('expires_at', '>', now.getTime())
+      .orderBy('created_at')
+      .limit(limit)
+      .execute();
+    return rows.map(toRequest);
+  }
+
+  async decide(id: string, to: Exclude<RequestState, 'pending'>, change: Pick<PinRequest, 'decidedAt' | 'decidedById' | 'decidedByName' | 'decisionNote'>, now: Date): Promise<boolean> {
+    let query = this.db
+      .updateTable('pin_requests')
+      .set({
+        state: to,
+        decided_at: change.decidedAt ? change.decidedAt.getTime() : now.getTime(),
+        decided_by_id: change.decidedById ?? null,
+        decided_by_name: change.decidedByName ?? null,
+        decision_note: change.decisionNote ?? null,
+      })
+      .where('id', '=', id)
+      .where('state', '=', 'pending');
+    // Only expiry may act on a request whose time is up.
+    query = to === 'expired' ? query.where('expires_at', '<=', now.getTime()) : query.where('expires_at', '>', now.getTime());
+    const result = await query.executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  async expireDue(now: Date): Promise<PinRequest[]> {
+    const due = await this.db.selectFrom('pin_requests').select('id').where('state', '=', 'pending').where('expires_at', '<=', now.getTime()).limit(500).execute();
+    const expired: PinRequest[] = [];
+    for (const { id } of due) {
+      // Compare-and-set per request: several instances sweeping at once expire each one once.
+      if (await this.decide(id, 'expired', { decidedAt: now }, now)) expired.push((await this.get(id))!);
+    }
+    return expired;
+  }
+
+  async addCard(requestId: string, audience: CardAudience, card: PostedCard): Promise<void> {
+    await this.db.insertInto('request_cards').values({ request_id: requestId, audience, card: JSON.stringify(card) }).execute();
+  }
+
+  async cards(requestId: string): Promise<Array<{ audience: CardAudience; card: PostedCard }>> {
+    const rows = await this.db.selectFrom('request_cards').selectAll().where('request_id', '=', requestId).orderBy('id').execute();
+    return rows.map((row) => ({ audience: row.audience as CardAudience, card: JSON.parse(row.card) as PostedCard }));
+  }
+}
+
+function toRequest(row: PinRequestRow): PinRequest {
+  const date = (value: number | null) => (value === null ? undefined : new Date(Number(value)));
+  return {
+    id: row.id,
+    kind: row.kind as RequestKind,
+    requesterId: row.requester_id,
+    requesterName: row.requester_name,
+    requesterUpn: row.requester_upn,
+    reason: row.reason ?? undefined,
+    state: row.state as RequestState,
+    createdAt: new Date(Number(row.created_at)),
+    expiresAt: new Date(Number(row.expires_at)),
+    decidedAt: date(row.decided_at),
+    decidedById: row.decided_by_id ?? undefined,
+    decidedByName: row.decided_by_name ?? undefined,
+    decisionNote: row.decision_note ?? undefined,
+  };
+}
+
+class SqlApprovalChannelStore implements ApprovalChannelStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async register(conversationId: string, channelId: string, reference: unknown, by: string, at: Date): Promise<void> {
+    const values = { conversation_id: conversationId, channel_id: channelId, reference: JSON.stringify(reference), registered_by: by, registered_at: at.getTime() };
+    await this.db
+      .insertInto('approval_channels')
+      .values(values)
+      .onConflict((oc) => oc.column('conversation_id').doUpdateSet({ reference: values.reference, registered_by: by, registered_at: values.registered_at }))
+      .execute();
+  }
+
+  async unregister(conversationId: string): Promise<boolean> {
+    const result = await this.db.deleteFrom('approval_channels').where('conversation_id', '=', conversationId).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  async list(): Promise<Array<{ conversationId: string; channelId: string; reference: unknown }>> {
+    const rows = await this.db.selectFrom('approval_channels').selectAll().orderBy('registered_at').execute();
+    return rows.map((row) => ({ conversationId: row.conversation_id, channelId: row.channel_id, reference: JSON.parse(row.reference) }));
+  }
+}
+
+class SqlRateLimiter implements RateLimiter {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async hit(key: string, limit: number, windowMs: number, now: Date): Promise<boolean> {
+    const at = now.getTime();
+    return this.db.transaction().execute(async (tx) => {
+      const row = await tx.selectFrom('rate_limits').selectAll().where('key', '=', key).executeTakeFirst();
+      if (!row || Number(row.window_start) + windowMs <= at) {
+        await tx
+          .insertInto('rate_limits')
+          .values({ key, window_start: at, count: 1 })
+          .onConflict((oc) => oc.column('key').doUpdateSet({ window_start: at, count: 1 }))
+          .execute();
+        return true;
+      }
+      if (row.count >= limit) return false;
+      await tx.updateTable('rate_limits').set({ count: row.count + 1 }).where('key', '=', key).execute();
+      return true;
+    });
+  }
 }

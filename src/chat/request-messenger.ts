@@ -1,0 +1,102 @@
+// Carries the self-service flow to everyone involved: approval cards to the approval channels and
+// approvers' 1:1 chats, the new PIN's card to the requester alone, and a redraw of every card of a
+// request whenever its state changes. All the addresses come from the store, so a restart between
+// any two steps loses nothing.
+import type { Activity, CloudAdapter, ConversationReference, TurnContext } from 'botbuilder';
+import type { Logger } from 'pino';
+import { pinSetCard } from '../cards/pin-set-card.js';
+import { approvalCard, requesterCard } from '../cards/request-cards.js';
+import type { Desk } from '../desk/desk.js';
+import type { IssuedPin, RequestView } from '../desk/results.js';
+import type { PostedCard } from '../ports/store.js';
+import { cardMessage, textMessage } from './render.js';
+
+export class RequestMessenger {
+  constructor(
+    private readonly adapter: CloudAdapter,
+    private readonly appId: string,
+    private readonly desk: Desk,
+    private readonly log: Logger,
+  ) {}
+
+  /** Posts the approval card everywhere approvers look; returns how many places that was. */
+  async announce(view: RequestView): Promise<number> {
+    let posted = 0;
+    for (const reference of await this.desk.approverConversations(view.request)) {
+      try {
+        const card = await this.send(reference, cardMessage(approvalCard(view), `PIN request from ${view.request.requesterName}`));
+        await this.desk.requestCardPosted(view.request.id, 'approvers', card);
+        posted++;
+      } catch (err) {
+        this.log.warn({ err, requestId: view.request.id }, 'could not post an approval card');
+      }
+    }
+    return posted;
+  }
+
+  /** After a decision, cancellation or expiry: the PIN to the requester, every card redrawn, a word to the requester. */
+  async settle(view: RequestView, change: 'approved' | 'denied' | 'cancelled' | 'expired' | 'unchanged', pin?: IssuedPin): Promise<void> {
+    const { request } = view;
+    const cards = await this.desk.requestCards(request.id);
+    const requesterConversation = cards.find((c) => c.audience === 'requester')?.card.conversation;
+    if (pin) {
+      let delivered = false;
+      if (requesterConversation) {
+        try {
+          const card = await this.send(requesterConversation, cardMessage(pinSetCard(pin.details, pin.revealRef, pin.revealExpiresAt, { shown: 'hidden' }), 'Your new dial-in PIN'));
+          await this.desk.cardPosted('reveal', pin.revealRef, card);
+          delivered = true;
+        } catch (err) {
+          this.log.error({ err, requestId: request.id }, 'could not deliver the new PIN card to the requester');
+        }
+      }
+      await this.desk.recordDelivery(request, delivered);
+    }
+    for (const { audience, card } of cards) {
+      const message = cardMessage(audience === 'requester' ? requesterCard(view) : approvalCard(view));
+      await this.update(card, message).catch((err: unknown) => this.log.warn({ err, requestId: request.id }, 'could not update a request card'));
+    }
+    const note = requesterNote(view, change, Boolean(pin));
+    if (note && requesterConversation) await this.send(requesterConversation, textMessage(note)).catch(() => undefined);
+  }
+
+  /** Expires requests whose time is up and tells everyone (run on a timer; safe on many instances). */
+  async sweep(): Promise<void> {
+    for (const view of await this.desk.expireRequests()) await this.settle(view, 'expired');
+  }
+
+  private async send(reference: unknown, message: Partial<Activity>): Promise<PostedCard> {
+    let posted: PostedCard | undefined;
+    await this.continueIn(reference, async (context) => {
+      const sent = await context.sendActivity(message);
+      posted = { conversation: reference, activityId: sent?.id ?? '' };
+    });
+    return posted!;
+  }
+
+  private async update(card: PostedCard, message: Partial<Activity>): Promise<void> {
+    if (!card.activityId) return;
+    await this.continueIn(card.conversation, async (context) => {
+      await context.updateActivity({ ...message, id: card.activityId });
+    });
+  }
+
+  private continueIn(reference: unknown, logic: (context: TurnContext) => Promise<void>): Promise<void> {
+    return this.adapter.continueConversationAsync(this.appId, reference as Partial<ConversationReference>, logic);
+  }
+}
+
+function requesterNote(view: RequestView, change: string, pinSent: boolean): string | undefined {
+  const { request } = view;
+  switch (change) {
+    case 'approved':
+      if (request.kind === 'unlock') return `Your dial-in PIN is unlocked (approved by ${request.decidedByName}). You can use it again.`;
+      return pinSent ? undefined : `Your request was approved by ${request.decidedByName}, but I could not set a new PIN. Ask your helpdesk.`;
+    case 'denied':
+      return `Your request was denied by ${request.decidedByName}${request.decisionNote ? `: ${request.decisionNote}` : '.'}`;
+    case 'expired':
+      return 'Your PIN request expired before anyone decided. You can ask again with `reset my pin`.';
+    default:
+      return undefined;
+  }
+}
