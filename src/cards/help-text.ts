@@ -19,18 +19,21 @@ const ENTRIES: HelpEntry[] = [
   { permission: 'user.find', usage: 'Find users by name, account, SIP address or number', example: 'find user Ken' },
   { permission: 'user.find', usage: 'Filter like the Control Panel (=, !=, starts with, contains)', example: 'find user where site = Redmond and line starts with +1425' },
   { permission: 'user.find', usage: 'Save, list, run and delete searches', example: 'save search redmond as find user where site = Redmond' },
+  { permission: 'request.decide', usage: 'See PIN requests waiting for a decision', example: 'requests' },
+  { permission: 'approvals.manage', usage: 'Post approval requests in this channel (or stop)', example: 'approvals here' },
+  { permission: 'request.own', usage: 'Ask for a new PIN for yourself (an approver decides)', example: 'reset my pin - new phone' },
+  { permission: 'request.own', usage: 'Ask for your locked PIN to be unlocked', example: 'unlock my pin' },
+  { permission: 'request.own', usage: 'Your requests and their state', example: 'my requests' },
 ];
 
 export function helpText(caller: CallerView, permissions: ReadonlySet<Permission>): string {
   const allowed = ENTRIES.filter((entry) => permissions.has(entry.permission));
+  const admin = allowed.some((entry) => entry.permission !== 'request.own');
   const roles = caller.roles.size > 0 ? [...caller.roles].join(', ') : 'no PinDesk admin role';
   const lines = [`**PinDesk** — you are ${caller.user.displayName} (${roles}).`, ''];
-  if (allowed.length === 0) {
-    lines.push('You can\'t change other people\'s PINs. If you forgot your own dial-in PIN, ask your helpdesk to reset it.');
-  } else {
-    lines.push(...allowed.map((entry) => `- ${entry.usage}: \`${entry.example}\``));
-    lines.push('', 'Users can be named by display name, first or last name, account (kmyer or CONTOSO\\kmyer), UPN, SIP address or phone number (+14255550100).');
-  }
+  if (!admin) lines.push("You can't change other people's PINs, but you can ask for your own:");
+  lines.push(...allowed.map((entry) => `- ${entry.usage}: \`${entry.example}\``));
+  if (admin) lines.push('', 'Users can be named by display name, first or last name, account (kmyer or CONTOSO\\kmyer), UPN, SIP address or phone number (+14255550100).');
   lines.push('- Who PinDesk thinks you are: `whoami`');
   return lines.join('\n');
 }

@@ -22,7 +22,7 @@ export function directorySuite(directory: string, env: () => Record<string, stri
     it.each([
       ['find user where site = Dublin', ['Alice Smith', 'Anne Wallace', 'Ken Meyer', 'Mark Hanson', 'Oscar Ward', 'Vera Lee']],
       ['find user Ken where site = Redmond', ['Ken Myer', 'Kendra Sato']],
-      ['find user where enabled = no', ['Mark Hanson']],
+      ['find user where enabled = no', ['Mark Hanson', 'Nora Lane']],
       ['find user where display name contains Smith', ['Alice Smith', 'Jeff Smith']],
       ['find user where sip = ken.myer@contoso.com', ['Ken Myer']],
       ['find user where first name = Ken and last name != Myer', ['Ken Meyer']],

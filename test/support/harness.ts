@@ -9,12 +9,14 @@ import { FakeConnector, type RecordedActivity } from './fake-connector.js';
 
 export interface Harness {
   app: App;
+  /** Stop the server and start a new one on the same data directory (a restart). */
+  restart(): Promise<void>;
   connector: FakeConnector;
   dataDir: string;
   logLines: string[];
   clock: { now: number; advance(ms: number): void };
   post(activity: Record<string, unknown>): Promise<{ status: number; body: any }>;
-  emulator(user: string): Chat;
+  emulator(user: string, conversationId?: string): Chat;
   teams(member: TeamsMember, conversation?: { type: 'personal' | 'channel' | 'groupChat'; id?: string }): Chat;
   /** The directory id of an account, as the running server's directory has it. */
   userId(samAccountName: string): Promise<string>;
@@ -48,11 +50,12 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     },
   };
   const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'debug', ...env });
-  const app = await startApp(config, { clock: () => new Date(clock.now), logDestination: { write: (line: string) => void logLines.push(line) } });
+  const launch = () => startApp(config, { clock: () => new Date(clock.now), logDestination: { write: (line: string) => void logLines.push(line) } });
+  let app = await launch();
   let sequence = 0;
 
   async function post(activity: Record<string, unknown>) {
-    const response = await fetch(`${app.url}/api/messages`, {
+    const response = await fetch(`${harness.app.url}/api/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(activity),
@@ -76,14 +79,19 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     }, base);
   }
 
-  return {
+  const harness: Harness = {
     app,
+    async restart() {
+      await harness.app.close();
+      app = await launch();
+      harness.app = app;
+    },
     connector,
     dataDir,
     logLines,
     clock,
     post,
-    emulator: (user) => chat({ channelId: 'emulator', from: { id: user, name: user }, conversation: { id: `emulator-${user}` } }),
+    emulator: (user, conversationId) => chat({ channelId: 'emulator', from: { id: user, name: user }, conversation: { id: conversationId ?? `emulator-${user}` } }),
     teams: (member, conversation = { type: 'personal' }) => {
       connector.roster.set(member.id, { ...member, email: member.userPrincipalName });
       const conversationId = conversation.id ?? (conversation.type === 'personal' ? `personal:${member.id}` : `19:${conversation.type}@thread.tacv2`);
@@ -105,11 +113,12 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
       }
     },
     async stop() {
-      await app.close();
+      await harness.app.close();
       await connector.stop();
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+  return harness;
 }
 
 export class Chat {

@@ -1,0 +1,259 @@
+// Self-service over HTTP: an end user asks, an approver decides in the approvals channel, the new
+// PIN reaches the requester alone. Real server, SQLite, demo directory, fake Bot Connector.
+import Database from 'better-sqlite3';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isPinAcceptable } from '../../src/domain/pin-rules.js';
+import { phoneNumberOf } from '../../src/domain/common-patterns.js';
+import { GLOBAL_DEFAULTS } from '../../src/domain/policy.js';
+import { action, actionsOf, cardOf, cardText, invokeCard, startHarness, type Chat, type Harness, type TeamsMember, type Turn } from '../support/harness.js';
+
+const member = (sam: string, name: string, upn: string): TeamsMember => ({ id: `29:${sam}`, name, userPrincipalName: upn });
+const ken = member('kmyer', 'Ken Myer', 'ken.myer@contoso.com');
+const kenMeyer = member('kmeyer', 'Ken Meyer', 'ken.meyer@contoso.com');
+const pilar = member('pilar', 'Pilar Ackerman', 'pilar.ackerman@contoso.com');
+const anne = member('anne', 'Anne Wallace', 'anne.wallace@contoso.com');
+const chris = member('chris', 'Chris Cannon', 'chris.cannon@contoso.com');
+const APPROVALS = '19:approvals@thread.tacv2';
+const mention = { type: 'mention', text: '<at>PinDesk</at>', mentioned: { id: 'pindesk-bot', name: 'PinDesk' } };
+
+const pinOnCard = (card: any): string | undefined => card?.body.find((b: any) => b.fontType === 'Monospace' && b.size === 'ExtraLarge')?.text;
+
+function dbRows(h: Harness, sql: string, ...params: unknown[]): any[] {
+  const db = new Database(path.join(h.dataDir, 'pindesk.sqlite'), { readonly: true });
+  try {
+    return db.prepare(sql).all(...params);
+  } finally {
+    db.close();
+  }
+}
+
+async function setUp(env: Record<string, string> = {}): Promise<Harness> {
+  const h = await startHarness(env);
+  const room = h.teams(anne, { type: 'channel', id: APPROVALS });
+  const turn = await room.say('<at>PinDesk</at> approvals here', { entities: [mention] });
+  expect(turn.sent[0]!.activity.text).toMatch(/Approval requests will be posted in this conversation/);
+  return h;
+}
+
+/** The approval card the request posted in the approvals channel. */
+function approvalCardIn(turn: Turn): any {
+  const posted = turn.sent.find((s) => s.conversationId === APPROVALS && s.kind === 'send');
+  return cardOf(posted);
+}
+
+async function request(h: Harness, who: TeamsMember, text = 'reset my pin - new phone'): Promise<{ requester: Chat; turn: Turn; requesterCard: any; approval: any }> {
+  const requester = h.teams(who);
+  const turn = await requester.say(text);
+  const requesterCard = cardOf(turn.sent.find((s) => s.conversationId === `personal:${who.id}`));
+  return { requester, turn, requesterCard, approval: approvalCardIn(turn) };
+}
+
+describe('self-service PIN requests', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    // Many requests per user here; the daily limit has its own test below.
+    h = await setUp({ REQUESTS_PER_DAY: '50' });
+  });
+  afterAll(async () => h?.stop());
+
+  it('reset: request → approval in the channel → PIN to the requester alone → reveal', async () => {
+    const { requester, requesterCard, approval } = await request(h, ken);
+    expect(cardText(requesterCard)).toContain('Your request to reset your dial-in PIN');
+    expect(cardText(requesterCard)).toContain('Waiting for approval');
+    expect(actionsOf(requesterCard).map((a) => a.title)).toEqual(['Cancel request']);
+    const approvalText = cardText(approval);
+    expect(approvalText).toContain('Ken Myer asks to reset their dial-in PIN');
+    expect(approvalText).toContain('Reason: new phone');
+    expect(approvalText).toContain('New PIN policy: Global');
+    expect(actionsOf(approval).map((a) => a.title)).toEqual(['Approve', 'Deny']);
+    expect(Object.keys(action(approval, 'Approve').data).sort()).toEqual(['ref', 'verb']);
+
+    const before = h.connector.activities.length;
+    const approved = await h.teams(pilar, { type: 'channel', id: APPROVALS }).execute(action(approval, 'Approve'));
+    expect(cardText(invokeCard(approved))).toMatch(/Approved by Pilar Ackerman at 27 Nov 2026 10:00 UTC/);
+    const after = h.connector.activities.slice(before);
+    const pinCard = after.find((s) => s.conversationId === 'personal:29:kmyer' && s.kind === 'send' && cardOf(s));
+    expect(cardText(cardOf(pinCard))).toContain('Your new dial-in PIN');
+    expect(pinOnCard(cardOf(pinCard))).toBeUndefined();
+    const updates = after.filter((s) => s.kind === 'update');
+    expect(updates.map((u) => u.conversationId).sort()).toEqual([APPROVALS, 'personal:29:kmyer'].sort());
+    for (const update of updates) expect(cardText(cardOf(update))).toContain('Approved by Pilar Ackerman');
+
+    // The approver cannot reveal it; the requester can.
+    const stolen = await h.teams(pilar).execute(action(cardOf(pinCard), 'Reveal PIN'));
+    expect(stolen.body.value).toMatch(/This card is for Ken Myer only/);
+    const revealed = await requester.execute(action(cardOf(pinCard), 'Reveal PIN'));
+    const pin = pinOnCard(invokeCard(revealed))!;
+    expect(isPinAcceptable(pin, { policy: GLOBAL_DEFAULTS, phone: phoneNumberOf('tel:+14255550100') })).toBe(true);
+    expect(actionsOf(invokeCard(revealed)).map((a) => a.title)).toEqual(['Hide PIN']);
+
+    // Nothing sent to the approvers' conversation, nor answered to an approver, holds the PIN.
+    const toApprovers = h.connector.activities.filter((s) => s.conversationId === APPROVALS).map((s) => JSON.stringify(s.activity));
+    expect(toApprovers.join('\n')).not.toContain(pin);
+    expect(JSON.stringify(approved.body)).not.toContain(pin);
+    expect(JSON.stringify(stolen.body)).not.toContain(pin);
+
+    const audit = dbRows(h, "select action, outcome, actor from audit where action like 'request-%' or action = 'reveal' order by id");
+    expect(audit.map((r) => `${r.action}:${r.outcome}`)).toEqual(['request-created:ok', 'request-approved:ok', 'request-delivered:ok', 'reveal:refused', 'reveal:ok']);
+  });
+
+  it('unlock: approving unlocks the PIN and tells the requester', async () => {
+    await h.teams(anne).say('lock pin Ken Meyer');
+    const { approval } = await request(h, kenMeyer, 'unlock my pin');
+    expect(cardText(approval)).toContain('PIN locked: Yes');
+    const before = h.connector.activities.length;
+    await h.teams(anne, { type: 'channel', id: APPROVALS }).execute(action(approval, 'Approve'));
+    const told = h.connector.activities.slice(before).find((s) => s.conversationId === 'personal:29:kmeyer' && s.activity.text);
+    expect(told?.activity.text).toMatch(/Your dial-in PIN is unlocked \(approved by Anne Wallace\)/);
+    expect(cardText(cardOf((await h.teams(anne).say('pin status Ken Meyer')).sent[0]))).toContain('IsLockedOut: No');
+  });
+
+  it('deny with a reason: the requester gets the reason; the cards say so', async () => {
+    const { approval } = await request(h, ken, 'reset my pin');
+    const deny = action(approval, 'Deny');
+    const before = h.connector.activities.length;
+    const denied = await h.teams(pilar, { type: 'channel', id: APPROVALS }).execute({ ...deny, data: { ...deny.data, note: 'call the helpdesk, please' } });
+    expect(cardText(invokeCard(denied))).toContain('Denied by Pilar Ackerman at 27 Nov 2026 10:00 UTC: call the helpdesk, please');
+    const sent = h.connector.activities.slice(before);
+    expect(sent.find((s) => s.conversationId === 'personal:29:kmyer' && s.activity.text)?.activity.text).toBe('Your request was denied by Pilar Ackerman: call the helpdesk, please');
+    expect(sent.some((s) => s.conversationId === 'personal:29:kmyer' && JSON.stringify(s.activity).includes('Your new dial-in PIN'))).toBe(false);
+  });
+
+  it('one pending request at a time; cancel withdraws it and updates the approvers', async () => {
+    const first = await request(h, ken, 'reset my pin');
+    const second = await request(h, ken, 'unlock my pin');
+    expect(second.approval).toBeUndefined();
+    expect(action(second.requesterCard, 'Cancel request').data.ref).toBe(action(first.requesterCard, 'Cancel request').data.ref);
+
+    const before = h.connector.activities.length;
+    const cancelled = await first.requester.execute(action(first.requesterCard, 'Cancel request'));
+    expect(cardText(invokeCard(cancelled))).toContain('Cancelled by the requester');
+    const approverUpdate = h.connector.activities.slice(before).find((s) => s.conversationId === APPROVALS && s.kind === 'update');
+    expect(cardText(cardOf(approverUpdate))).toContain('Cancelled by the requester');
+    expect(actionsOf(cardOf(approverUpdate))).toEqual([]);
+
+    // A press on the stale card gets the current state and changes nothing.
+    const stale = await h.teams(pilar, { type: 'channel', id: APPROVALS }).execute(action(first.approval, 'Approve'));
+    expect(cardText(invokeCard(stale))).toContain('Cancelled by the requester');
+    expect(dbRows(h, "select state from pin_requests where id = ?", action(first.approval, 'Approve').data.ref)[0].state).toBe('cancelled');
+  });
+
+  it('self-approval and approvers without the role are refused; the request stays pending', async () => {
+    const { approval } = await request(h, pilar, 'reset my pin');
+    const room = (who: TeamsMember) => h.teams(who, { type: 'channel', id: APPROVALS });
+    expect((await room(pilar).execute(action(approval, 'Approve'))).body.value).toMatch(/can't decide your own request/);
+    expect((await room(chris).execute(action(approval, 'Approve'))).body.value).toMatch(/can't approve PIN requests: that needs CsAdministrator or CsUserAdministrator/);
+    expect(dbRows(h, 'select state from pin_requests where id = ?', action(approval, 'Approve').data.ref)[0].state).toBe('pending');
+    await room(anne).execute(action(approval, 'Deny'));
+  });
+
+  it('two approvers pressing Approve at once produce one decision and one PIN', async () => {
+    const { approval } = await request(h, ken, 'reset my pin');
+    const ref = action(approval, 'Approve').data.ref;
+    const kenId = await h.userId('kmyer');
+    const historyBefore = dbRows(h, 'select count(*) n from pin_history where user_id = ?', kenId)[0].n;
+    const before = h.connector.activities.length;
+    const presses = await Promise.all([
+      h.teams(pilar, { type: 'channel', id: APPROVALS }).execute(action(approval, 'Approve')),
+      h.teams(anne, { type: 'channel', id: APPROVALS }).execute(action(approval, 'Approve')),
+      h.teams(anne, { type: 'channel', id: APPROVALS }).execute(action(approval, 'Approve')),
+    ]);
+    for (const press of presses) expect(cardText(invokeCard(press))).toMatch(/Approved by (Pilar Ackerman|Anne Wallace)/);
+    expect(dbRows(h, 'select count(*) n from pin_history where user_id = ?', kenId)[0].n).toBe(historyBefore + 1);
+    const pinCards = h.connector.activities.slice(before).filter((s) => s.conversationId === 'personal:29:kmyer' && JSON.stringify(s.activity).includes('Your new dial-in PIN'));
+    expect(pinCards).toHaveLength(1);
+    expect(dbRows(h, "select count(*) n from audit where action = 'request-approved' and reason like ?", `%${ref}`)[0].n).toBe(1);
+  });
+
+  it('a restart between approval and reveal loses nothing', async () => {
+    const { requester, approval } = await request(h, ken, 'reset my pin');
+    const before = h.connector.activities.length;
+    await h.teams(anne, { type: 'channel', id: APPROVALS }).execute(action(approval, 'Approve'));
+    const pinCard = cardOf(h.connector.activities.slice(before).find((s) => s.conversationId === 'personal:29:kmyer' && JSON.stringify(s.activity).includes('Your new dial-in PIN')));
+    await h.restart();
+    expect(pinOnCard(invokeCard(await requester.execute(action(pinCard, 'Reveal PIN'))))).toMatch(/^\d{5}$/);
+  });
+
+  it('requests expire after REQUEST_TTL, driven by the store (also across a restart)', async () => {
+    const { approval } = await request(h, kenMeyer, 'reset my pin - lost it');
+    await h.restart();
+    h.clock.advance(24 * 3_600_000 + 1);
+    const before = h.connector.activities.length;
+    await h.app.sweep();
+    const sent = h.connector.activities.slice(before);
+    const updates = sent.filter((s) => s.kind === 'update');
+    expect(updates.map((u) => u.conversationId).sort()).toEqual([APPROVALS, 'personal:29:kmeyer'].sort());
+    for (const update of updates) expect(cardText(cardOf(update))).toContain('Expired');
+    expect(sent.find((s) => s.conversationId === 'personal:29:kmeyer' && s.activity.text)?.activity.text).toMatch(/expired before anyone decided/);
+    const stale = await h.teams(pilar, { type: 'channel', id: APPROVALS }).execute(action(approval, 'Approve'));
+    expect(cardText(invokeCard(stale))).toContain('Expired');
+    expect(dbRows(h, "select count(*) n from audit where action = 'request-expired'")[0].n).toBeGreaterThanOrEqual(1);
+  });
+
+  it('lists: my requests, pending requests; refuses those who cannot dial in or are not enabled', async () => {
+    const mine = cardText(cardOf((await h.teams(ken).say('my requests')).sent[0]));
+    expect(mine).toContain('Your recent PIN requests');
+    expect(mine).toMatch(/Approved by/);
+    await request(h, ken, 'reset my pin - travelling');
+    const pending = cardOf((await h.teams(pilar).say('requests')).sent[0]);
+    expect(cardText(pending)).toContain('Ken Myer: reset');
+    expect(actionsOf(pending).map((a) => a.title)).toEqual(['Approve', 'Deny']);
+    expect((await h.teams(chris).say('requests')).sent[0]!.activity.text).toMatch(/can't approve PIN requests/);
+    expect((await h.emulator('nlane').say('reset my pin')).sent[0]!.activity.text).toMatch(/no SIP address or phone number/);
+    expect((await h.emulator('mhanson').say('reset my pin')).sent[0]!.activity.text).toMatch(/not enabled for Skype for Business/);
+    expect((await h.emulator('nobody').say('reset my pin')).sent[0]!.activity.text).toMatch(/not in the directory/);
+    expect((await h.teams(ken, { type: 'channel', id: '19:general@thread.tacv2' }).say('<at>PinDesk</at> reset my pin', { entities: [mention] })).sent[0]!.activity.text).toMatch(/only send PINs in a 1:1 chat/);
+    expect((await h.teams(pilar, { type: 'channel', id: '19:other@thread.tacv2' }).say('<at>PinDesk</at> approvals here', { entities: [mention] })).sent[0]!.activity.text).toMatch(/can't choose where approval requests go/);
+  });
+});
+
+describe('limits', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await setUp({ REQUESTS_PER_DAY: '2', DECISIONS_PER_MINUTE: '2' });
+  });
+  afterAll(async () => h?.stop());
+
+  it('requests per user per day', async () => {
+    const first = await request(h, ken, 'reset my pin');
+    await first.requester.execute(action(first.requesterCard, 'Cancel request'));
+    const second = await request(h, ken, 'reset my pin');
+    await second.requester.execute(action(second.requesterCard, 'Cancel request'));
+    expect((await h.teams(ken).say('reset my pin')).sent[0]!.activity.text).toMatch(/made 2 PIN requests in the last 24 hours/);
+  });
+
+  it('approve/deny presses per approver per minute', async () => {
+    const approvals = [];
+    for (const who of [kenMeyer, member('kendra', 'Kendra Sato', 'kendra.sato@contoso.com'), member('jsmith', 'Jeff Smith', 'jeff.smith@contoso.com')]) {
+      approvals.push((await request(h, who, 'reset my pin')).approval);
+    }
+    const room = h.teams(pilar, { type: 'channel', id: APPROVALS });
+    await room.execute(action(approvals[0], 'Deny'));
+    await room.execute(action(approvals[1], 'Deny'));
+    expect((await room.execute(action(approvals[2], 'Deny'))).body.value).toMatch(/more than 2 decisions in a minute/);
+    h.clock.advance(61_000);
+    expect(cardText(invokeCard(await room.execute(action(approvals[2], 'Deny'))))).toContain('Denied by Pilar Ackerman');
+  });
+});
+
+describe('in the Emulator (Action.Submit)', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(async () => h?.stop());
+
+  it('the whole flow with Submit clicks and in-place updates', async () => {
+    expect((await h.emulator('anne', 'emulator-approvals').say('approvals here')).sent[0]!.activity.text).toMatch(/will be posted in this conversation/);
+    const ask = await h.emulator('kmyer').say('reset my pin - forgot it');
+    const approval = cardOf(ask.sent.find((s) => s.conversationId === 'emulator-approvals'));
+    const approve = await h.emulator('pilar', 'emulator-approvals').submit(action(approval, 'Approve'));
+    const pinCardSent = approve.sent.find((s) => s.conversationId === 'emulator-kmyer' && s.kind === 'send' && cardOf(s));
+    expect(approve.sent.find((s) => s.conversationId === 'emulator-approvals' && s.kind === 'update')).toBeDefined();
+    expect(approve.sent.find((s) => s.conversationId === 'emulator-approvals' && s.kind === 'send')?.activity.text).toMatch(/Request from Ken Myer: Approved by Pilar Ackerman/);
+    const revealed = await h.emulator('kmyer').submit(action(cardOf(pinCardSent), 'Reveal PIN'));
+    expect(revealed.sent[0]).toMatchObject({ kind: 'update', activityId: pinCardSent!.activityId });
+    expect(pinOnCard(cardOf(revealed.sent[0]))).toMatch(/^\d{5}$/);
+  });
+});
