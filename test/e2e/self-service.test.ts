@@ -256,4 +256,12 @@ describe('in the Emulator (Action.Submit)', () => {
     expect(revealed.sent[0]).toMatchObject({ kind: 'update', activityId: pinCardSent!.activityId });
     expect(pinOnCard(cardOf(revealed.sent[0]))).toMatch(/^\d{5}$/);
   });
+
+  it('an approver can decide from the `requests` list in their own chat', async () => {
+    await h.emulator('kmeyer').say('unlock my pin');
+    const list = cardOf((await h.emulator('pilar').say('requests')).sent[0]);
+    const approved = await h.emulator('pilar').submit(action(list, 'Approve'));
+    expect(approved.sent.find((s) => s.conversationId === 'emulator-pilar')?.activity.text).toMatch(/Request from Ken Meyer: Approved by Pilar Ackerman/);
+    expect(approved.sent.find((s) => s.conversationId === 'emulator-kmeyer' && s.activity.text)?.activity.text).toMatch(/Your dial-in PIN is unlocked/);
+  });
 });
