@@ -23,9 +23,9 @@ export const Verbs = {
 } as const;
 export type Verb = (typeof Verbs)[keyof typeof Verbs];
 
-/** What a find-result button does to its user. */
-export const LIST_ACTIONS = ['set-pin', 'unlock-pin', 'lock-pin', 'pin-status'] as const;
-export type ListAction = (typeof LIST_ACTIONS)[number];
+import { LIST_ACTIONS, type ListAction } from '../domain/commands.js';
+
+export type { ListAction } from '../domain/commands.js';
 
 export interface CardData {
   verb: Verb;

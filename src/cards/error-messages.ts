@@ -4,6 +4,8 @@ import { COMMON_PATTERN_TEXT } from '../domain/common-patterns.js';
 import {
   BackendError,
   CannotDialInError,
+  PolicyConflictError,
+  PolicySettingError,
   CardExpiredError,
   RateLimitedError,
   SelfApprovalError,
@@ -36,6 +38,7 @@ const ACTION_TEXT: Record<Permission, string> = {
   'request.decide': 'approve PIN requests',
   'request.own': 'request a PIN reset',
   'approvals.manage': 'choose where approval requests go',
+  'audit.view': "see the audit of other users' PINs",
 };
 
 export function errorMessage(error: unknown): string {
@@ -71,6 +74,19 @@ export function errorMessage(error: unknown): string {
     return error.what === 'reveal'
       ? 'This PIN can no longer be revealed. Set a new PIN if the user still needs one.'
       : 'That choice has expired or was already made. Send the command again.';
+  }
+  if (error instanceof PolicySettingError) return `Policy not changed: ${error.parameter} ${error.problem}.`;
+  if (error instanceof PolicyConflictError) {
+    switch (error.problem) {
+      case 'exists':
+        return `Policy ${error.identity} already exists; change it with \`Set-CsPinPolicy -Identity ${error.identity} ...\`.`;
+      case 'missing':
+        return `There is no PIN policy ${error.identity}.${error.known.length > 0 ? ` Known: ${error.known.join(', ')}.` : ''}`;
+      case 'global':
+        return 'The Global policy always exists; change it with `Set-CsPinPolicy` (no identity).';
+      case 'unknown-site':
+        return `There is no site "${error.identity.slice('site:'.length)}".${error.known.length > 0 ? ` Sites: ${error.known.join(', ')}.` : ''}`;
+    }
   }
   if (error instanceof SelfApprovalError) return 'You can\'t decide your own request: another approver has to. Nothing was changed.';
   if (error instanceof RateLimitedError) {

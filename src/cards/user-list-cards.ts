@@ -9,6 +9,9 @@ const VERB_TEXT: Record<TargetedCommand['kind'], string> = {
   'unlock-pin': 'unlock',
   'lock-pin': 'lock',
   'pin-status': 'check',
+  'user-policy': 'see the policy of',
+  'grant-policy': 'change the policy of',
+  'audit-user': 'audit',
 };
 
 function describe(user: UserSummary): string {
@@ -27,7 +30,7 @@ export function pickerCard(ref: string, command: TargetedCommand['kind'], query:
   }));
   return card([
     heading(`Several users match "${query}"`),
-    text(`Choose the one whose PIN you want to ${VERB_TEXT[command]}. Nothing has changed yet.`),
+    text(`Choose the one you mean (to ${VERB_TEXT[command]}). Nothing has changed yet.`),
     ...rows,
     ...(more ? [text(`More users match than shown here: narrow your search (full name, account or SIP address).`, { color: 'Attention' })] : []),
   ]);

@@ -7,6 +7,7 @@ import { pinLockedCard, pinLockedRefusalCard, pinStatusCard, pinUnlockedCard } f
 import { pinSetCard } from '../cards/pin-set-card.js';
 import { pickerCard, usersFoundCard } from '../cards/user-list-cards.js';
 import { approvalCard, requesterCard, requestListCard } from '../cards/request-cards.js';
+import { auditCard, policiesCard, policyCard } from '../cards/policy-cards.js';
 import type { DeskResult } from '../desk/results.js';
 import { PinLockedError } from '../domain/errors.js';
 
@@ -53,6 +54,22 @@ export function renderResult(result: DeskResult): Partial<Activity> {
       return cardMessage(approvalCard(result.view), `Request from ${result.view.request.requesterName}`);
     case 'requests':
       return cardMessage(requestListCard(result.views, result.mine), result.mine ? 'Your PIN requests' : 'Pending PIN requests');
+    case 'policy':
+      return cardMessage(policyCard(result.policy, result.source, result.user), `PIN policy ${result.policy.identity}`);
+    case 'policies':
+      return cardMessage(policiesCard(result.policies), 'PIN policies');
+    case 'policy-changed':
+      return result.policy
+        ? cardMessage(policyCard(result.policy, 'global'), `PIN policy ${result.identity} ${result.change}`)
+        : textMessage(`Removed PIN policy **${result.identity}**. Its users now get the next policy that applies (their site's, else Global).`);
+    case 'policy-granted':
+      return textMessage(
+        result.policyName
+          ? `Granted PIN policy **${result.policyName}** to ${result.user.displayName}. Their PINs now follow **${result.effective.policy.identity}**.`
+          : `Revoked the per-user PIN policy of ${result.user.displayName}. Their PINs now follow **${result.effective.policy.identity}**.`,
+      );
+    case 'audit':
+      return cardMessage(auditCard(result.records, result.about), 'Audit');
     case 'approvals-channel':
       return textMessage(
         result.on

@@ -33,8 +33,10 @@ import type { PinAuthority } from '../ports/pin-authority.js';
 import type { AuditOutcome, CardAudience, Continuation, PostedCard, Store } from '../ports/store.js';
 import type { Decision, PinRequest } from '../domain/pin-request.js';
 import { personalKey, SelfService, type SelfServiceSettings } from './self-service.js';
+import { PolicyDesk } from './policy-desk.js';
 import { SealOpenError, type Sealer } from '../security/sealer.js';
 import { CallerResolver, directoryCall, type Caller, type CallerKey } from './callers.js';
+import type { ListAction } from '../domain/commands.js';
 import type { DeskResult, IssuedPin, ListedUser, PinSetDetails, RequestView, RevealView } from './results.js';
 
 export type { CallerKey } from './callers.js';
@@ -102,7 +104,7 @@ interface UserListPayload {
 type ContinuationKind = 'choose-user' | 'unlock-and-set' | 'user-list';
 
 /** The actions a find result offers per user, and the permission each needs. */
-const LIST_ACTIONS: ReadonlyArray<[TargetedCommand['kind'], Permission]> = [
+const LIST_ACTIONS: ReadonlyArray<[ListAction, Permission]> = [
   ['set-pin', 'pin.set'],
   ['unlock-pin', 'pin.unlock'],
   ['lock-pin', 'pin.lock'],
@@ -112,6 +114,7 @@ const LIST_ACTIONS: ReadonlyArray<[TargetedCommand['kind'], Permission]> = [
 export class Desk {
   private readonly callers: CallerResolver;
   private readonly selfService: SelfService;
+  private readonly policyDesk: PolicyDesk;
 
   constructor(private readonly deps: DeskDependencies) {
     this.callers = new CallerResolver(deps.directory, deps.settings, deps.clock);
@@ -122,6 +125,7 @@ export class Desk {
       effectivePolicyIdentity: async (user) => (await this.effectivePolicy(user)).policy.identity,
       backendCall: (call) => this.backendCall(call),
     });
+    this.policyDesk = new PolicyDesk(deps, { authorize: (caller, permission) => this.authorize(caller, permission), backendCall: (call) => this.backendCall(call) });
   }
 
   /** A typed command. */
@@ -200,7 +204,7 @@ export class Desk {
   }
 
   /** A button on a find result: the action on that user, as if typed (a list serves many clicks). */
-  async actOnListed(turn: Turn, ref: string, choice: number, action: TargetedCommand['kind']): Promise<DeskResult> {
+  async actOnListed(turn: Turn, ref: string, choice: number, action: ListAction): Promise<DeskResult> {
     return this.audited(turn, action, async (scope) => {
       const caller = await this.identify(turn, scope);
       const continuation = await this.loadContinuation(caller, ref, 'user-list');
@@ -305,6 +309,22 @@ export class Desk {
       case 'lock-pin':
       case 'pin-status':
         return this.withTarget(caller, command, scope, chosen, (target) => this.simpleAction(command, target));
+      case 'show-policy':
+        return this.policyDesk.show(caller, command.policy);
+      case 'list-policies':
+        return this.policyDesk.list(caller);
+      case 'new-policy':
+      case 'set-policy':
+      case 'remove-policy':
+        return this.policyDesk.change(caller, command, scope);
+      case 'user-policy':
+        return this.withTarget(caller, command, scope, chosen, (target) => this.policyDesk.forUser(target));
+      case 'grant-policy':
+        return this.withTarget(caller, command, scope, chosen, (target) => this.policyDesk.grant(target, command.policyName, scope));
+      case 'audit':
+        return this.policyDesk.audit(caller, undefined);
+      case 'audit-user':
+        return this.withTarget(caller, command, scope, chosen, (target) => this.policyDesk.audit(caller, target));
     }
   }
 
@@ -467,7 +487,7 @@ export class Desk {
     if (!('id' in resolved)) return resolved;
     scope.target = cmdletIdentity(resolved);
     this.authorizeOn(caller, permission, resolved);
-    if (!resolved.enabled) throw new UserNotEnabledError(summarize(resolved));
+    if (!resolved.enabled && PIN_COMMANDS.has(command.kind)) throw new UserNotEnabledError(summarize(resolved));
     return action(resolved);
   }
 
@@ -622,7 +642,13 @@ const PERMISSION_OF: Record<TargetedCommand['kind'], Permission> = {
   'unlock-pin': 'pin.unlock',
   'lock-pin': 'pin.lock',
   'pin-status': 'pin.status',
+  'user-policy': 'pin.status',
+  'grant-policy': 'policy.grant',
+  'audit-user': 'audit.view',
 };
+
+/** Commands that act on a PIN: refused for users not enabled for Skype for Business. */
+const PIN_COMMANDS: ReadonlySet<TargetedCommand['kind']> = new Set(['set-pin', 'unlock-pin', 'lock-pin', 'pin-status']);
 
 function permissionsOf(roles: ReadonlySet<Role>): ReadonlySet<Permission> {
   return new Set(PERMISSIONS.filter((p) => can(roles, p)));

@@ -1,8 +1,10 @@
 // What the desk answers. Surfaces (chat, later HTTP and CLI) render these; none holds a PIN
 // except RevealView.pin, which exists only for the moment of a Reveal.
 import type { TargetedCommand } from '../domain/commands.js';
+import type { ListAction } from '../domain/commands.js';
 import type { PinRequest } from '../domain/pin-request.js';
-import type { EffectivePolicy } from '../domain/policy.js';
+import type { EffectivePolicy, PinPolicy } from '../domain/policy.js';
+import type { AuditRecord } from '../ports/store.js';
 import type { PinStatus } from '../domain/pin-state.js';
 import type { RoleGrant } from '../domain/role-grants.js';
 import type { Permission, Role } from '../domain/roles.js';
@@ -66,12 +68,17 @@ export type DeskResult =
   | { kind: 'request-exists'; view: RequestView }
   | { kind: 'request-updated'; view: RequestView; change: 'approved' | 'denied' | 'cancelled' | 'expired' | 'unchanged'; pin?: IssuedPin | undefined }
   | { kind: 'requests'; views: readonly RequestView[]; mine: boolean }
-  | { kind: 'approvals-channel'; on: boolean; changed: boolean };
+  | { kind: 'approvals-channel'; on: boolean; changed: boolean }
+  | { kind: 'policy'; policy: PinPolicy; source: EffectivePolicy['scope']; user?: UserSummary | undefined }
+  | { kind: 'policies'; policies: readonly PinPolicy[] }
+  | { kind: 'policy-changed'; change: 'created' | 'changed' | 'removed' | 'reset'; identity: string; policy: PinPolicy | undefined }
+  | { kind: 'policy-granted'; user: UserSummary; policyName: string | undefined; effective: EffectivePolicy }
+  | { kind: 'audit'; records: readonly AuditRecord[]; about: UserSummary | undefined };
 
 /** A find result row: the user and what the caller may do to them (role and scope allowing). */
 export interface ListedUser {
   user: UserSummary;
-  actions: ReadonlyArray<TargetedCommand['kind']>;
+  actions: ReadonlyArray<ListAction>;
 }
 
 export interface RevealView {

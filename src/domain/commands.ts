@@ -1,4 +1,5 @@
 // What a chat user can ask PinDesk to do, once the text is understood.
+import type { PolicyChange } from './policy-admin.js';
 import type { UserSearch } from './user-search.js';
 
 export type Command =
@@ -17,7 +18,20 @@ export type Command =
   | { kind: 'cancel-request' }
   | { kind: 'my-requests' }
   | { kind: 'pending-requests' }
-  | { kind: 'approvals-here'; on: boolean };
+  | { kind: 'approvals-here'; on: boolean }
+  /** A policy by identity (`Get-CsPinPolicy -Identity`), or the caller's own effective policy. */
+  | { kind: 'show-policy'; policy?: string | undefined }
+  /** A user's effective policy and where it comes from. */
+  | { kind: 'user-policy'; identity: string }
+  | { kind: 'list-policies' }
+  | { kind: 'new-policy'; policy: string; change: PolicyChange }
+  | { kind: 'set-policy'; policy: string; change: PolicyChange }
+  | { kind: 'remove-policy'; policy: string }
+  /** Grant-CsPinPolicy; `policyName` undefined revokes. */
+  | { kind: 'grant-policy'; identity: string; policyName?: string | undefined }
+  /** The caller's own recent actions, or (with identity) the last actions on a user. */
+  | { kind: 'audit' }
+  | { kind: 'audit-user'; identity: string };
 
 export type TargetedCommand = Extract<Command, { identity: string }>;
 
@@ -37,5 +51,15 @@ export function cmdletFor(command: TargetedCommand, identity: string): string {
       return `Lock-CsClientPin ${quoted}`;
     case 'pin-status':
       return `Get-CsClientPinInfo ${quoted}`;
+    case 'user-policy':
+      return `Get-CsUser ${quoted} | Select-Object PinPolicy`;
+    case 'grant-policy':
+      return `Grant-CsPinPolicy ${quoted} -PolicyName ${command.policyName ?? '$null'}`;
+    case 'audit-user':
+      return `# PinDesk audit for ${identity}`;
   }
 }
+
+/** What a find-result button does to its user. */
+export const LIST_ACTIONS = ['set-pin', 'unlock-pin', 'lock-pin', 'pin-status'] as const;
+export type ListAction = (typeof LIST_ACTIONS)[number];

@@ -195,3 +195,33 @@ export class CannotDialInError extends DeskError {
     super('requester has no SIP address or line URI');
   }
 }
+
+/** A policy setting out of range or malformed, named by its cmdlet parameter. */
+export class PolicySettingError extends DeskError {
+  readonly code = 'policy-setting';
+  constructor(
+    readonly parameter: string,
+    readonly problem: string,
+  ) {
+    super(`${parameter} ${problem}`);
+  }
+
+  override auditReason(): string {
+    return `${this.code}:${this.parameter}`;
+  }
+}
+
+export class PolicyConflictError extends DeskError {
+  readonly code = 'policy-conflict';
+  constructor(
+    readonly identity: string,
+    readonly problem: 'exists' | 'missing' | 'global' | 'unknown-site',
+    readonly known: readonly string[] = [],
+  ) {
+    super(`policy ${identity}: ${problem}`);
+  }
+
+  override auditReason(): string {
+    return `${this.code}:${this.problem}`;
+  }
+}

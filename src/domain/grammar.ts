@@ -3,6 +3,7 @@
 import type { Command } from './commands.js';
 import { CommandSyntaxError } from './errors.js';
 import { cleanReason } from './pin-request.js';
+import { changeFromParameters, changeFromWords, parsePolicyIdentity } from './policy-admin.js';
 import { parseUserSearch } from './user-search.js';
 
 /** Longer than any sensible command; we answer instead of parsing a pasted document. */
@@ -32,7 +33,7 @@ export function normalizeText(input: string): string {
 
 interface PlainRule {
   pattern: RegExp;
-  build: (rest: string) => Command;
+  build: (rest: string, match: RegExpExecArray) => Command;
 }
 
 const EXAMPLE = {
@@ -46,6 +47,45 @@ const EXAMPLE = {
 const PLAIN_RULES: PlainRule[] = [
   { pattern: /^(help|\?|commands|what can you do)$/i, build: () => ({ kind: 'help' }) },
   { pattern: /^(whoami|who am i)\??$/i, build: () => ({ kind: 'whoami' }) },
+  { pattern: /^(?:get-?)?pin[ -]?polic(?:y|ies) list$|^pin[ -]?policies$/i, build: () => ({ kind: 'list-policies' }) },
+  {
+    pattern: /^(?:show )?pin[ -]?policy(?: for| of)?(?:\s+(.*))?$/i,
+    build: (rest) => (rest ? { kind: 'user-policy', identity: requireIdentity(rest, 'pin policy Ken Myer') } : { kind: 'show-policy' }),
+  },
+  {
+    pattern: /^(new|set|change) pin[ -]?policy(?:\s+(.*))?$/i,
+    build: (rest, match) => {
+      const tokens = tokenizePowerShell(rest).map((t) => t.value);
+      const isNew = /^new$/i.test(match[1]!);
+      // `set pin policy min 6` (no identity) changes Global, as Set-CsPinPolicy does.
+      const first = tokens[0];
+      const hasIdentity = first !== undefined && (tokens.length % 2 === 1 || /^(global|site:|tag:)/i.test(first));
+      if (isNew && !hasIdentity) throw new CommandSyntaxError('Name the new policy: site:<site> or a per-user name.', 'new pin policy StrictPin min 8 history 5');
+      const policy = parsePolicyIdentity(hasIdentity ? first : undefined);
+      const change = changeFromWords(hasIdentity ? tokens.slice(1) : tokens);
+      return isNew ? { kind: 'new-policy', policy, change } : { kind: 'set-policy', policy, change };
+    },
+  },
+  {
+    pattern: /^(?:remove|delete) pin[ -]?policy(?:\s+(.*))?$/i,
+    build: (rest) => {
+      if (!rest) throw new CommandSyntaxError('Say which policy to remove.', 'remove pin policy site:Redmond');
+      return { kind: 'remove-policy', policy: parsePolicyIdentity(unquote(rest)) };
+    },
+  },
+  {
+    pattern: /^grant pin[ -]?policy(?:\s+(.*))?$/i,
+    build: (rest) => {
+      const match = /^(\S+)\s+to\s+(.+)$/i.exec(rest);
+      if (!match) throw new CommandSyntaxError('Say which policy and to whom.', 'grant pin policy StrictPin to Ken Myer');
+      return { kind: 'grant-policy', policyName: policyName(match[1]!), identity: requireIdentity(match[2]!, 'grant pin policy StrictPin to Ken Myer') };
+    },
+  },
+  {
+    pattern: /^revoke pin[ -]?policy(?: from)?(?:\s+(.*))?$/i,
+    build: (rest) => ({ kind: 'grant-policy', identity: requireIdentity(rest, 'revoke pin policy from Ken Myer'), policyName: undefined }),
+  },
+  { pattern: /^audit(?: for| of)?(?:\s+(.*))?$/i, build: (rest) => (rest ? { kind: 'audit-user', identity: requireIdentity(rest, 'audit Ken Myer') } : { kind: 'audit' }) },
   { pattern: /^(?:reset|set|change|new) my pin\b\s*(.*)$/i, build: (rest) => ({ kind: 'request-pin', action: 'reset', reason: requestReason(rest) }) },
   { pattern: /^unlock my pin\b\s*(.*)$/i, build: (rest) => ({ kind: 'request-pin', action: 'unlock', reason: requestReason(rest) }) },
   { pattern: /^cancel(?: my)? (?:pin )?request$/i, build: () => ({ kind: 'cancel-request' }) },
@@ -102,7 +142,7 @@ function searchName(text: string): string {
 function parsePlain(text: string): Command {
   for (const rule of PLAIN_RULES) {
     const match = rule.pattern.exec(text);
-    if (match) return rule.build((match[match.length - 1] ?? '').trim());
+    if (match) return rule.build((match[match.length - 1] ?? '').trim(), match);
   }
   throw new CommandSyntaxError(`I don't know the command "${firstWords(text)}".`, suggestCommand(text));
 }
@@ -160,6 +200,8 @@ interface CmdletSpec {
   example: string;
 }
 
+const POLICY_PARAMETERS = ['MinPasswordLength', 'PINHistoryCount', 'PINLifetime', 'AllowCommonPatterns', 'MaximumLogonAttempts', 'Description'];
+
 const CMDLETS: Record<string, CmdletSpec> = {
   'set-csclientpin': {
     parameters: ['Identity', 'Pin'],
@@ -187,6 +229,58 @@ const CMDLETS: Record<string, CmdletSpec> = {
     example: 'Lock-CsClientPin -Identity "Ken Myer"',
     build: (p) => ({ kind: 'lock-pin', identity: identityParam(p, 'Lock-CsClientPin -Identity "Ken Myer"') }),
   },
+  'get-cspinpolicy': {
+    parameters: ['Identity'],
+    switches: [],
+    example: 'Get-CsPinPolicy -Identity site:Redmond',
+    build: (p) => {
+      const identity = p.get('Identity');
+      return typeof identity === 'string' ? { kind: 'show-policy', policy: parsePolicyIdentity(identity) } : { kind: 'list-policies' };
+    },
+  },
+  'new-cspinpolicy': {
+    parameters: ['Identity', ...POLICY_PARAMETERS],
+    switches: [],
+    example: 'New-CsPinPolicy -Identity site:Redmond -MinPasswordLength 6',
+    build: (p) => {
+      const identity = p.get('Identity');
+      if (typeof identity !== 'string') throw new CommandSyntaxError('-Identity is required.', 'New-CsPinPolicy -Identity StrictPin -MinPasswordLength 8');
+      return { kind: 'new-policy', policy: parsePolicyIdentity(identity), change: changeFromParameters(p) };
+    },
+  },
+  'set-cspinpolicy': {
+    parameters: ['Identity', ...POLICY_PARAMETERS],
+    switches: [],
+    example: 'Set-CsPinPolicy -Identity site:Redmond -PINHistoryCount 3',
+    build: (p) => {
+      const identity = p.get('Identity');
+      return { kind: 'set-policy', policy: parsePolicyIdentity(typeof identity === 'string' ? identity : undefined), change: changeFromParameters(p) };
+    },
+  },
+  'remove-cspinpolicy': {
+    parameters: ['Identity'],
+    switches: [],
+    example: 'Remove-CsPinPolicy -Identity site:Redmond',
+    build: (p) => {
+      const identity = p.get('Identity');
+      if (typeof identity !== 'string') throw new CommandSyntaxError('-Identity is required.', 'Remove-CsPinPolicy -Identity site:Redmond');
+      return { kind: 'remove-policy', policy: parsePolicyIdentity(identity) };
+    },
+  },
+  'grant-cspinpolicy': {
+    parameters: ['Identity', 'PolicyName'],
+    switches: [],
+    example: 'Grant-CsPinPolicy -Identity "Ken Myer" -PolicyName StrictPin',
+    build: (p) => {
+      const name = p.get('PolicyName');
+      if (typeof name !== 'string') throw new CommandSyntaxError('-PolicyName is required ($null revokes).', 'Grant-CsPinPolicy -Identity "Ken Myer" -PolicyName StrictPin');
+      return {
+        kind: 'grant-policy',
+        identity: identityParam(p, 'Grant-CsPinPolicy -Identity "Ken Myer" -PolicyName StrictPin'),
+        policyName: /^\$null$/i.test(name) ? undefined : policyName(name),
+      };
+    },
+  },
   'get-csclientpininfo': {
     parameters: ['Identity'],
     switches: [],
@@ -194,6 +288,13 @@ const CMDLETS: Record<string, CmdletSpec> = {
     build: (p) => ({ kind: 'pin-status', identity: identityParam(p, 'Get-CsClientPinInfo -Identity "Ken Myer"') }),
   },
 };
+
+/** A per-user policy name as Grant-CsPinPolicy takes it (`StrictPin` or `Tag:StrictPin`). */
+function policyName(text: string): string {
+  const identity = parsePolicyIdentity(text.replace(/^tag:/i, ''));
+  if (!identity.startsWith('tag:')) throw new CommandSyntaxError('Only per-user policies are granted; site and Global policies apply by themselves.', 'grant pin policy StrictPin to Ken Myer');
+  return identity.slice('tag:'.length);
+}
 
 /** Common parameters people paste along; they change nothing here. */
 const IGNORED_SWITCHES = ['Confirm', 'Verbose'];
@@ -204,7 +305,7 @@ function parseCmdlet(text: string): Command {
   const spec = CMDLETS[name.toLowerCase()];
   if (!spec) {
     throw new CommandSyntaxError(
-      `PinDesk doesn't run ${name}. It understands Set-CsClientPin, Unlock-CsClientPin, Lock-CsClientPin and Get-CsClientPinInfo.`,
+      `PinDesk doesn't run ${name}. It understands Set-CsClientPin, Unlock-CsClientPin, Lock-CsClientPin, Get-CsClientPinInfo and Get/New/Set/Remove/Grant-CsPinPolicy.`,
       'Get-CsClientPinInfo -Identity "Ken Myer"',
     );
   }

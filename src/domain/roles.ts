@@ -15,6 +15,7 @@ export const PERMISSIONS = [
   'request.decide',
   'request.own',
   'approvals.manage',
+  'audit.view',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -31,6 +32,8 @@ const TABLE: Record<Permission, readonly Role[] | 'everyone'> = {
   'request.own': 'everyone',
   // Where approval cards go is an organisation-wide setting.
   'approvals.manage': ['CsAdministrator'],
+  // The audit of actions on other users; everyone may see their own.
+  'audit.view': ['CsAdministrator', 'CsUserAdministrator'],
 };
 
 export function rolesAllowed(permission: Permission): readonly Role[] | 'everyone' {

@@ -25,6 +25,8 @@ export interface Directory {
   groupsOf(user: DirectoryUser): Promise<ReadonlySet<string>>;
   /** Users whose names are close to text that matched nobody ("did you mean"). */
   suggest(text: string, limit: number): Promise<DirectoryUser[]>;
+  /** The site names registrar pools map to (for site policies). */
+  sites(): Promise<string[]>;
   /** Throws when the directory cannot answer (readiness). */
   ping(): Promise<void>;
   close(): Promise<void>;

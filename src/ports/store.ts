@@ -10,6 +10,8 @@ export interface PolicyStore {
   /** The per-user policy granted to the user (tag name without `tag:`), if any. */
   grantedTag(userId: string): Promise<string | undefined>;
   grant(userId: string, tag: string | undefined): Promise<void>;
+  /** Removes a site or per-user policy; users of a removed per-user policy lose the grant. */
+  removePolicy(identity: PolicyIdentity): Promise<void>;
 }
 
 export type AuditOutcome = 'ok' | 'refused' | 'failed' | 'pending';

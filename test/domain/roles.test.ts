@@ -16,6 +16,7 @@ const TABLE: Record<Permission, [boolean, boolean, boolean, boolean, boolean]> =
   'request.decide': [Y, Y, N, N, N],
   'request.own': [Y, Y, Y, Y, Y],
   'approvals.manage': [Y, N, N, N, N],
+  'audit.view': [Y, Y, N, N, N],
 };
 
 describe('role → permission table', () => {

@@ -44,10 +44,12 @@ export class FileDirectory implements Directory {
   /** member sAMAccountName (lower case) → names of the groups it is directly in. */
   private readonly memberOf = new Map<string, string[]>();
   private readonly domain: string;
+  private readonly siteNames: string[];
 
   constructor(file: DirectoryFile) {
     this.domain = file.domain.toUpperCase();
     const pools = new Map(Object.entries(file.pools).map(([dn, site]) => [dn.toLowerCase(), site]));
+    this.siteNames = [...new Set(pools.values())].sort();
     const users = file.users.map((u) => toUser(u, pools));
     for (const user of users) {
       this.byId.set(user.id, user);
@@ -156,6 +158,10 @@ export class FileDirectory implements Directory {
       for (const index of this.names) candidates.push(...index.prefix(word.slice(0, 2), 200));
     }
     return rankSuggestions(text, candidates, limit);
+  }
+
+  async sites(): Promise<string[]> {
+    return this.siteNames;
   }
 
   async ping(): Promise<void> {}

@@ -131,6 +131,10 @@ export class LdapDirectory implements Directory {
     return rankSuggestions(text, candidates, limit);
   }
 
+  async sites(): Promise<string[]> {
+    return [...new Set(this.pools.values())].sort();
+  }
+
   async ping(): Promise<void> {
     await this.pool.use((client) => client.search(this.settings.baseDn, { scope: 'base', filter: '(objectClass=*)', attributes: ['1.1'] }));
   }

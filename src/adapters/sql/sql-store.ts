@@ -80,6 +80,13 @@ class SqlPolicyStore implements PolicyStore {
     return row?.tag;
   }
 
+  async removePolicy(identity: PolicyIdentity): Promise<void> {
+    await this.db.transaction().execute(async (tx) => {
+      await tx.deleteFrom('pin_policies').where('identity', '=', identity).execute();
+      if (identity.startsWith('tag:')) await tx.deleteFrom('policy_grants').where('tag', '=', identity.slice('tag:'.length)).execute();
+    });
+  }
+
   async grant(userId: string, tag: string | undefined): Promise<void> {
     if (tag === undefined) {
       await this.db.deleteFrom('policy_grants').where('user_id', '=', userId).execute();
