@@ -15,6 +15,8 @@ import type { Config } from './config.js';
 import { Desk } from './desk/desk.js';
 import type { RandomInt } from './domain/pin-generator.js';
 import { createHttpServer, type HttpServer } from './http/server.js';
+import { registerVerifyApi } from './http/verify-api.js';
+import { PinVerifier } from './desk/pin-verifier.js';
 import { createLogger } from './logger.js';
 import { PinHasher } from './security/pin-hasher.js';
 import { Sealer } from './security/sealer.js';
@@ -43,7 +45,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const keys = await loadKeys(config.dataDir, config.keys, log);
   const directory = await openDirectory(config);
   const store = await openSqliteStore(config.dataDir);
-  const desk = new Desk({
+  const deskDependencies = {
     directory,
     authority: new BuiltInPinAuthority(store.db, new PinHasher(keys.pinHash)),
     store,
@@ -60,7 +62,9 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       roleCacheTtlMs: config.roleCacheTtlMs,
       selfService: config.selfService,
     },
-  });
+  };
+  const desk = new Desk(deskDependencies);
+  const verifier = new PinVerifier(deskDependencies, config.verify);
 
   const adapter = new CloudAdapter(
     new ConfigurationBotFrameworkAuthentication({
@@ -93,6 +97,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     },
     port: config.port,
     host: config.host,
+    routes: (server) => registerVerifyApi(server, { verifier, apiKeys: config.verify.apiKeys, log }),
   });
   // Say now, not at the first message, when the directory cannot be reached or refuses our bind.
   directory.ping().catch((err: unknown) => log.error({ err }, 'the directory is not answering; /readyz reports 503 until it does'));

@@ -78,6 +78,8 @@ export const envSchema = z.object({
   REQUESTS_PER_DAY: z.coerce.number().int().min(1).max(100).default(3),
   DECISIONS_PER_MINUTE: z.coerce.number().int().min(1).max(1000).default(20),
   APPROVERS: optionalText,
+  VERIFY_API_KEYS: optionalText,
+  VERIFY_UNKNOWN_USER: z.enum(['invalid', 'unknown-user']).default('invalid'),
   PIN_HASH_KEY: key(32).optional(),
   PIN_SEAL_KEY: key(32).refine((b) => b.length === 32, 'must be exactly 32 bytes, base64-encoded').optional(),
   REVEAL_TTL: duration.default(600_000),
@@ -103,6 +105,7 @@ export interface Config {
   roleCacheTtlMs: number;
   findLimit: number;
   selfService: { requestTtlMs: number; requestsPerDay: number; decisionsPerMinute: number; approvers: string[] };
+  verify: { apiKeys: string[]; unknownUserResult: 'invalid' | 'unknown-user' };
   keys: { pinHash?: Buffer | undefined; seal?: Buffer | undefined };
   revealTtlMs: number;
   choiceTtlMs: number;
@@ -150,6 +153,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     scopedRoles: scopedRoles(e.ROLES_FILE ?? (e.DIRECTORY === 'file' && isDemo ? DEMO_ROLES_FILE : undefined)),
     roleCacheTtlMs: e.ROLE_CACHE_TTL,
     findLimit: e.FIND_LIMIT,
+    verify: { apiKeys: verifyKeys(e.VERIFY_API_KEYS), unknownUserResult: e.VERIFY_UNKNOWN_USER },
     selfService: {
       requestTtlMs: e.REQUEST_TTL,
       requestsPerDay: e.REQUESTS_PER_DAY,
@@ -242,4 +246,10 @@ function jsonSetting<T>(name: string, text: string | undefined, schema: z.ZodTyp
 function scopedRoles(file: string | undefined): ScopedRoles {
   if (!file) return [];
   return jsonSetting('ROLES_FILE', readSetting('ROLES_FILE', file).toString('utf8'), scopedRolesFileSchema).scopedRoles;
+}
+
+function verifyKeys(text: string | undefined): string[] {
+  const keys = (text ?? '').split(',').map((k) => k.trim()).filter(Boolean);
+  for (const key of keys) if (key.length < 16) throw new ConfigError('VERIFY_API_KEYS: each key must be at least 16 characters (openssl rand -hex 24)');
+  return keys;
 }

@@ -1,10 +1,14 @@
 // The built-in PIN authority: keyed PIN hashes, history and lock state in the store. Changes are
 // single transactions with the lock check inside, so "set" cannot slip past a concurrent "lock".
 import type { Kysely } from 'kysely';
-import { NO_PIN, type PinRecordState } from '../domain/pin-state.js';
+import { verifyAttempt, type VerifyResult } from '../domain/lockout.js';
+import { NO_PIN, type LogonLimits, type PinRecordState } from '../domain/pin-state.js';
 import type { PinAuthority, SetPinOutcome, SetPinRequest } from '../ports/pin-authority.js';
 import type { PinHasher } from '../security/pin-hasher.js';
 import type { Database, PinRecordRow } from './sql/schema.js';
+
+/** Compared against when a user has no PIN, so that case costs the same as a wrong PIN. */
+const PLACEHOLDER_HASH = 'A'.repeat(43);
 
 /** History kept per user whatever the policy says, so raising PINHistoryCount takes effect at once. */
 const HISTORY_KEPT = 20;
@@ -84,6 +88,31 @@ export class BuiltInPinAuthority implements PinAuthority {
     });
   }
 
+  async verify(userId: string, pin: string, at: Date, limitsFor: (pinLength: number) => LogonLimits): Promise<VerifyResult> {
+    return this.db.transaction().execute(async (tx) => {
+      const row = await tx.selectFrom('pin_records').selectAll().where('user_id', '=', userId).executeTakeFirst();
+      const state = row ? toState(row) : NO_PIN;
+      // Always hash and compare, so a missing PIN answers in the same time as a wrong one.
+      const correct = this.hasher.matches(userId, pin, row?.pin_hash ?? PLACEHOLDER_HASH) && Boolean(row?.pin_hash);
+      const { result, counters } = verifyAttempt(state, { now: at, correct, limits: limitsFor(state.pinLength ?? pin.length) });
+      if (counters) {
+        await tx
+          .updateTable('pin_records')
+          .set({
+            local_failures: counters.localFailures,
+            global_failures: counters.globalFailures,
+            window_started_at: counters.windowStartedAt ? counters.windowStartedAt.getTime() : null,
+            temporary_lock_until: counters.temporaryLockUntil ? counters.temporaryLockUntil.getTime() : null,
+            failure_locked: counters.failureLocked ? 1 : 0,
+            updated_at: at.getTime(),
+          })
+          .where('user_id', '=', userId)
+          .execute();
+      }
+      return result;
+    });
+  }
+
   private async changeLock(userId: string, at: Date, change: Partial<PinRecordRow>): Promise<{ wasLocked: boolean }> {
     const now = at.getTime();
     return this.db.transaction().execute(async (tx) => {
@@ -116,5 +145,6 @@ function toState(row: PinRecordRow): PinRecordState {
     temporaryLockUntil: date(row.temporary_lock_until),
     localFailures: row.local_failures,
     globalFailures: row.global_failures,
+    windowStartedAt: date(row.window_started_at),
   };
 }

@@ -8,7 +8,9 @@ export type IdentityQuery =
   | { kind: 'line'; number: string } // tel:+14255550100;ext=1 or +14255550100 → +14255550100
   | { kind: 'dn'; dn: string }
   | { kind: 'domain-account'; domain: string; sam: string } // CONTOSO\kmyer
-  | { kind: 'name'; text: string }; // display/first/last name prefix, or sAMAccountName
+  | { kind: 'name'; text: string } // display/first/last name prefix, or sAMAccountName
+  /** What a dial-in caller keys in: the line URI's `;ext=`, or the last digits of its number. */
+  | { kind: 'extension'; extension: string };
 
 const DN_PATTERN = /^(cn|ou|uid|dc)=[^,]+,.*=/i;
 
@@ -52,5 +54,7 @@ export function describeIdentity(query: IdentityQuery): string {
       return `${query.domain}\\${query.sam}`;
     case 'name':
       return query.text;
+    case 'extension':
+      return `extension ${query.extension}`;
   }
 }

@@ -16,6 +16,8 @@ export interface PinRecordState {
   temporaryLockUntil?: Date | undefined;
   localFailures: number;
   globalFailures: number;
+  /** Start of the current 30-minute observation window of failures. */
+  windowStartedAt?: Date | undefined;
 }
 
 export type LockReason = 'admin' | 'too-many-failures' | 'temporary';

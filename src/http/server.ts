@@ -16,6 +16,8 @@ export interface HttpOptions {
   ready: () => Promise<void>;
   port: number;
   host: string;
+  /** More routes (the verify API), registered after the parsers. */
+  routes?: (server: restify.Server) => void;
 }
 
 /** Larger than any real activity (a card submit is a few KB), small enough to refuse floods early. */
@@ -40,6 +42,8 @@ export async function createHttpServer(options: HttpOptions): Promise<HttpServer
       if (!res.headersSent) res.send(400, { error: 'The activity is not valid.' });
     }
   });
+
+  options.routes?.(server);
 
   server.get('/healthz', async (_req, res) => {
     res.send(200, { status: 'ok' });

@@ -1,7 +1,8 @@
 // Who holds PINs: the built-in authority (hashed PINs in the store) or, later, Skype for Business
 // Server through PowerShell. The desk decides *whether* a change is allowed; the authority only
 // makes it, atomically.
-import type { PinRecordState } from '../domain/pin-state.js';
+import type { VerifyResult } from '../domain/lockout.js';
+import type { LogonLimits, PinRecordState } from '../domain/pin-state.js';
 
 export interface SetPinRequest {
   userId: string;
@@ -27,4 +28,9 @@ export interface PinAuthority {
   lock(userId: string, at: Date): Promise<{ wasLocked: boolean }>;
   /** Clears every lock and both failure counters. */
   unlock(userId: string, at: Date): Promise<{ wasLocked: boolean }>;
+  /**
+   * A dial-in logon attempt: compares in constant time and updates the failure counters in one
+   * atomic step (no lost increments under concurrent calls). `limitsFor` gets the PIN's length.
+   */
+  verify(userId: string, pin: string, at: Date, limitsFor: (pinLength: number) => LogonLimits): Promise<VerifyResult>;
 }

@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { lineNumberOf, parseIdentity, type IdentityQuery } from '../../domain/identity.js';
 import { matchesClause, type UserSearch } from '../../domain/user-search.js';
+import { phoneNumberOf } from '../../domain/common-patterns.js';
 import type { DirectoryUser } from '../../domain/user.js';
 import type { AccountKey, Directory } from '../../ports/directory.js';
 import { directoryFileSchema, type DirectoryFile, type DirectoryFileUser } from './directory-file.js';
@@ -37,6 +38,7 @@ export class FileDirectory implements Directory {
     sip: new Map() as Exact,
     mail: new Map() as Exact,
     line: new Map() as Exact,
+    extension: new Map() as Exact,
   };
   private readonly names: SortedIndex<DirectoryUser>[];
   private readonly sipPrefix: SortedIndex<DirectoryUser>;
@@ -58,7 +60,10 @@ export class FileDirectory implements Directory {
       add(this.exact.upn, user.userPrincipalName.toLowerCase(), user);
       if (user.sipAddress) add(this.exact.sip, sipKey(user.sipAddress), user);
       if (user.mail) add(this.exact.mail, user.mail.toLowerCase(), user);
-      if (user.lineUri) add(this.exact.line, lineNumberOf(user.lineUri), user);
+      if (user.lineUri) {
+        add(this.exact.line, lineNumberOf(user.lineUri), user);
+        for (const extension of extensionsOf(user.lineUri)) add(this.exact.extension, extension, user);
+      }
     }
     const keyed = (key: (u: DirectoryUser) => string | undefined) =>
       new SortedIndex(users.flatMap((u): [string, DirectoryUser][] => (key(u) ? [[key(u)!.toLowerCase(), u]] : [])));
@@ -86,6 +91,8 @@ export class FileDirectory implements Directory {
       }
       case 'name':
         return this.searchName(query.text.toLowerCase(), limit);
+      case 'extension':
+        return take(unique(this.exact.extension.get(query.extension) ?? []), limit);
     }
   }
 
@@ -189,6 +196,14 @@ function toUser(u: DirectoryFileUser, pools: Map<string, string>): DirectoryUser
     enabled: u['msRTCSIP-UserEnabled'],
     site: home ? pools.get(home.toLowerCase()) : undefined,
   };
+}
+
+/** A line's `;ext=` and the last 3 to 7 digits of its number: what a caller may key in. */
+function extensionsOf(lineUri: string): string[] {
+  const phone = phoneNumberOf(lineUri);
+  if (!phone) return [];
+  const suffixes = [3, 4, 5, 6, 7].filter((n) => phone.digits.length > n).map((n) => phone.digits.slice(-n));
+  return [...new Set([...(phone.extension ? [phone.extension] : []), ...suffixes])];
 }
 
 function sipKey(sipAddress: string): string {

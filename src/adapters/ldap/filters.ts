@@ -51,6 +51,8 @@ export function identityFilter(query: IdentityQuery, a: LdapAttributeMap, netbio
     case 'dn':
       // Searched with the DN as the base instead (see LdapDirectory).
       return undefined;
+    case 'extension':
+      return or([new SubstringFilter({ attribute: a.lineUri, final: `;ext=${query.extension}` }), new SubstringFilter({ attribute: a.lineUri, final: query.extension })]);
   }
 }
 
