@@ -482,13 +482,30 @@ export class Desk {
     action: (target: DirectoryUser) => Promise<DeskResult>,
   ): Promise<DeskResult> {
     const permission = PERMISSION_OF[command.kind];
-    this.authorize(caller, permission);
+    try {
+      this.authorize(caller, permission);
+    } catch (error) {
+      // The refusal belongs in the audit of the user it was aimed at, even though the caller
+      // learns nothing about that user.
+      scope.target = await this.quietTarget(command.identity);
+      throw error;
+    }
     const resolved = chosen ?? (await this.resolveTarget(caller, command, scope));
     if (!('id' in resolved)) return resolved;
     scope.target = cmdletIdentity(resolved);
     this.authorizeOn(caller, permission, resolved);
     if (!resolved.enabled && PIN_COMMANDS.has(command.kind)) throw new UserNotEnabledError(summarize(resolved));
     return action(resolved);
+  }
+
+  /** The one user an identity names, for the audit trail only; nothing if unsure or failing. */
+  private async quietTarget(identity: string): Promise<string | undefined> {
+    const query = parseIdentity(identity);
+    if (!query) return undefined;
+    const users = await this.deps.directory.search(query, 2).catch(() => []);
+    const exact = users.filter((u) => u.displayName.toLowerCase() === identity.toLowerCase() || u.samAccountName.toLowerCase() === identity.toLowerCase());
+    const user = users.length === 1 ? users[0] : exact.length === 1 ? exact[0] : undefined;
+    return user ? cmdletIdentity(user) : undefined;
   }
 
   private async resolveTarget(caller: Caller, command: TargetedCommand, scope: AuditScope): Promise<DirectoryUser | DeskResult> {
