@@ -3,9 +3,7 @@ import { randomInt } from 'node:crypto';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext } from 'botbuilder';
 import type { DestinationStream, Logger } from 'pino';
 import { BuiltInPinAuthority } from './adapters/builtin-authority.js';
-import { loadFileDirectory } from './adapters/directory/file-directory.js';
-import { LdapDirectory } from './adapters/ldap/ldap-directory.js';
-import type { Directory } from './ports/directory.js';
+import { openDirectory } from './adapters/open-directory.js';
 import { loadKeys } from './adapters/secrets-file.js';
 import { openSqliteStore } from './adapters/sql/sqlite.js';
 import { PinDeskBot } from './chat/bot.js';
@@ -128,9 +126,4 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
 function describeDirectory(config: Config): string {
   if (config.directory.kind === 'ldap') return `${config.directory.ldap.flavor} at ${config.directory.ldap.urls.join(', ')}`;
   return config.directory.isDemo ? 'demo file' : config.directory.file;
-}
-
-/** The directory the configuration names. */
-export async function openDirectory(config: Config): Promise<Directory> {
-  return config.directory.kind === 'ldap' ? new LdapDirectory(config.directory.ldap) : loadFileDirectory(config.directory.file);
 }

@@ -189,6 +189,28 @@ export class Desk {
     });
   }
 
+  /**
+   * A command from the server's own command line (`pindesk`). Local use is trusted as the Skype
+   * for Business Management Shell is: the local administrator acts as CsAdministrator.
+   */
+  async runLocal(actor: string, command: Command): Promise<DeskResult> {
+    const turn: Turn = { caller: { appearsAs: `local:${actor}`, trusted: true, account: {} }, requestId: `cli-${this.deps.clock().getTime()}`, shared: false, privateReply: true, canReachPrivately: true };
+    return this.audited(turn, command.kind, async (scope) => {
+      const local: DirectoryUser = { id: `local:${actor}`, dn: '', displayName: `local administrator ${actor}`, samAccountName: actor, userPrincipalName: `local:${actor}`, enabled: true };
+      const grants = [{ role: 'CsAdministrator' as const, via: 'local administrator' }];
+      return this.run(turn, { user: local, grants, roles: new Set(['CsAdministrator'] as const) }, command, scope);
+    });
+  }
+
+  /** The PIN of a `runLocal` set-pin, once: the sealed copy is deleted as it is read. */
+  async takeLocalPin(actor: string, revealRef: string): Promise<string | undefined> {
+    const entry = await this.deps.store.reveals.get(revealRef);
+    if (!entry?.sealed || entry.addresseeId !== `local:${actor}`) return undefined;
+    const pin = this.open(entry.sealed, revealAad(entry.id, entry.addresseeId));
+    await this.deps.store.reveals.forget(revealRef);
+    return pin;
+  }
+
   /** A picker button: run the original command on the chosen user. */
   async choose(turn: Turn, ref: string, choice: number): Promise<DeskResult> {
     return this.audited(turn, 'choose-user', async (scope) => {

@@ -29,7 +29,7 @@ export interface AuditRecord {
 
 export interface AuditLog {
   append(record: AuditRecord): Promise<void>;
-  recent(filter: { actor?: string; target?: string; limit: number }): Promise<AuditRecord[]>;
+  recent(filter: { actor?: string; target?: string; since?: Date; limit: number }): Promise<AuditRecord[]>;
 }
 
 /** Where a card was posted, so a later click can update it in place. */
@@ -58,6 +58,8 @@ export interface RevealVault {
   attachCard(id: string, card: PostedCard): Promise<void>;
   /** Deletes sealed PINs whose time is up; keeps the entry so the card can say it expired. */
   purgeExpired(now: Date): Promise<number>;
+  /** Deletes one sealed PIN now (it was shown once, on a terminal). */
+  forget(id: string): Promise<void>;
 }
 
 /** A question PinDesk asked (which user? unlock first?) that a later click answers once. */

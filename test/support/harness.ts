@@ -3,7 +3,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { openDirectory, startApp, type App } from '../../src/app.js';
+import { startApp, type App } from '../../src/app.js';
+import { openDirectory } from '../../src/adapters/open-directory.js';
 import { loadConfig } from '../../src/config.js';
 import { FakeConnector, type RecordedActivity } from './fake-connector.js';
 

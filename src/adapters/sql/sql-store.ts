@@ -118,10 +118,11 @@ class SqlAuditLog implements AuditLog {
       .execute();
   }
 
-  async recent(filter: { actor?: string; target?: string; limit: number }): Promise<AuditRecord[]> {
+  async recent(filter: { actor?: string; target?: string; since?: Date; limit: number }): Promise<AuditRecord[]> {
     let query = this.db.selectFrom('audit').selectAll().orderBy('at', 'desc').orderBy('id', 'desc').limit(filter.limit);
     if (filter.actor) query = query.where('actor', '=', filter.actor);
     if (filter.target) query = query.where('target', '=', filter.target);
+    if (filter.since) query = query.where('at', '>=', filter.since.getTime());
     const rows = await query.execute();
     return rows.map((row) => ({
       at: new Date(Number(row.at)),
@@ -171,6 +172,10 @@ class SqlRevealVault implements RevealVault {
 
   async attachCard(id: string, card: PostedCard): Promise<void> {
     await this.db.updateTable('reveals').set({ card: JSON.stringify(card) }).where('id', '=', id).execute();
+  }
+
+  async forget(id: string): Promise<void> {
+    await this.db.updateTable('reveals').set({ sealed: null }).where('id', '=', id).execute();
   }
 
   async purgeExpired(now: Date): Promise<number> {
