@@ -19,11 +19,17 @@ const ENTRIES: HelpEntry[] = [
   { permission: 'user.find', usage: 'Find users by name, account, SIP address or number', example: 'find user Ken' },
   { permission: 'user.find', usage: 'Filter like the Control Panel (=, !=, starts with, contains)', example: 'find user where site = Redmond and line starts with +1425' },
   { permission: 'user.find', usage: 'Save, list, run and delete searches', example: 'save search redmond as find user where site = Redmond' },
+  { permission: 'pin.status', usage: "A user's PIN policy and where it comes from", example: 'pin policy Ken Myer' },
+  { permission: 'pin.status', usage: 'All PIN policies', example: 'pin policies' },
+  { permission: 'policy.manage', usage: 'Create, change or remove a PIN policy', example: 'new pin policy site:Redmond min 6 history 3' },
+  { permission: 'policy.grant', usage: 'Grant (or revoke) a per-user PIN policy', example: 'grant pin policy StrictPin to Ken Myer' },
+  { permission: 'audit.view', usage: 'The last actions on a user', example: 'audit Ken Myer' },
   { permission: 'request.decide', usage: 'See PIN requests waiting for a decision', example: 'requests' },
   { permission: 'approvals.manage', usage: 'Post approval requests in this channel (or stop)', example: 'approvals here' },
   { permission: 'request.own', usage: 'Ask for a new PIN for yourself (an approver decides)', example: 'reset my pin - new phone' },
   { permission: 'request.own', usage: 'Ask for your locked PIN to be unlocked', example: 'unlock my pin' },
   { permission: 'request.own', usage: 'Your requests and their state', example: 'my requests' },
+  { permission: 'request.own', usage: 'The policy your PIN follows', example: 'pin policy' },
 ];
 
 export function helpText(caller: CallerView, permissions: ReadonlySet<Permission>): string {
