@@ -86,10 +86,12 @@ export function actionSet(actions: CardElement[]): CardElement {
   return { type: 'ActionSet', actions };
 }
 
-/** `27 Nov 2026 10:42 UTC`: unambiguous for admins in any locale. */
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** `27 Nov 2026 10:42 UTC`: unambiguous for admins in any locale (and far cheaper than Intl). */
 export function formatTime(at: Date | string): string {
   const date = typeof at === 'string' ? new Date(at) : at;
-  const month = date.toLocaleString('en-GB', { month: 'short', timeZone: 'UTC' });
+  const month = MONTHS[date.getUTCMonth()];
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${date.getUTCDate()} ${month} ${date.getUTCFullYear()} ${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())} UTC`;
 }

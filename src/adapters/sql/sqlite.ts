@@ -2,7 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
 import { migrateToLatest } from './migrations.js';
 import type { Database } from './schema.js';
 import { SqlStore } from './sql-store.js';
@@ -12,9 +12,35 @@ export async function openSqliteStore(dataDir: string): Promise<SqlStore> {
   const file = new SQLite(path.join(dataDir, 'pindesk.sqlite'));
   // WAL lets readers (readiness, audit) run beside a writer; busy_timeout rides out a second process.
   file.pragma('journal_mode = WAL');
+  // With WAL, NORMAL syncs at checkpoints instead of every commit: no corruption on a crash, at
+  // worst the last commits lost on power failure — and several times the write throughput.
+  file.pragma('synchronous = NORMAL');
   file.pragma('busy_timeout = 5000');
   file.pragma('foreign_keys = ON');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: file }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(file) }) });
   await migrateToLatest(db);
   return new SqlStore(db);
+}
+
+/** Most distinct statements kept prepared (PinDesk issues a few dozen). */
+const STATEMENT_CACHE_LIMIT = 500;
+
+/**
+ * Kysely's SQLite driver prepares every query anew; preparing costs more than running most of
+ * ours. Statements are reusable, so keep them by SQL text.
+ */
+function withStatementCache(file: SQLite.Database): SqliteDatabase {
+  const statements = new Map<string, SQLite.Statement>();
+  return {
+    close: () => file.close(),
+    prepare: (sql: string) => {
+      let statement = statements.get(sql);
+      if (!statement) {
+        if (statements.size >= STATEMENT_CACHE_LIMIT) statements.clear();
+        statement = file.prepare(sql);
+        statements.set(sql, statement);
+      }
+      return statement as unknown as ReturnType<SqliteDatabase['prepare']>;
+    },
+  };
 }
