@@ -16,7 +16,9 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
 const DEMO = path.join(root, 'demo', 'directory.json');
 const QUICK = process.argv.includes('--quick');
-const N = { c1: QUICK ? 200 : 800, c32: QUICK ? 1000 : 4000, warm: QUICK ? 200 : 600, sizes: QUICK ? 200 : 600, soak: QUICK ? 4000 : 20000 };
+// Warm-up matters: V8 needs a few thousand turns before either bot reaches steady speed, and both
+// get the same.
+const N = { c1: QUICK ? 200 : 800, c32: QUICK ? 1000 : 4000, warm: QUICK ? 300 : 2000, sizes: QUICK ? 200 : 600, soak: QUICK ? 4000 : 20000 };
 const VERIFY_KEY = 'bench-verify-key-0123456789abcdef';
 const KNOWN_PIN = '48261739';
 const work = mkdtempSync(path.join(tmpdir(), 'pindesk-bench-'));
@@ -71,7 +73,7 @@ function directoryFile(size) {
 console.error('echo bot (the floor)');
 const echo = await startServer(path.join(here, 'echo-bot.mjs'));
 const echoBody = (i) => message('pilar', `hello ${i}`, i);
-await load({ url: `${echo.url}/api/messages`, count: N.warm, concurrency: 8, body: echoBody });
+await load({ url: `${echo.url}/api/messages`, count: N.warm, concurrency: 32, body: echoBody });
 const floor = {
   c1: await measure(echo, { target: 'echo bot', scenario: 'echo' }, { count: N.c1, concurrency: 1, body: echoBody }),
   c32: await measure(echo, { target: 'echo bot', scenario: 'echo' }, { count: N.c32, concurrency: 32, body: echoBody }),
@@ -97,7 +99,7 @@ const headers = { authorization: `Bearer ${VERIFY_KEY}` };
 const deskRows = {};
 for (const [scenario, { body, route }] of scenarios) {
   const opts = { body, path: route, headers: route ? headers : undefined };
-  await load({ url: `${desk.url}${route ?? '/api/messages'}`, count: N.warm, concurrency: 8, body, headers: opts.headers });
+  await load({ url: `${desk.url}${route ?? '/api/messages'}`, count: N.warm, concurrency: 32, body, headers: opts.headers });
   deskRows[scenario] = {
     c1: await measure(desk, { target: 'PinDesk', scenario }, { ...opts, count: N.c1, concurrency: 1 }),
     c32: await measure(desk, { target: 'PinDesk', scenario }, { ...opts, count: N.c32, concurrency: 32 }),

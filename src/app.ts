@@ -1,23 +1,15 @@
 // The composition root: configuration in, a running server out. Tests start the same thing.
-import { randomInt } from 'node:crypto';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext } from 'botbuilder';
 import type { DestinationStream, Logger } from 'pino';
-import { BuiltInPinAuthority } from './adapters/builtin-authority.js';
-import { openDirectory } from './adapters/open-directory.js';
-import { loadKeys } from './adapters/secrets-file.js';
-import { openSqliteStore } from './adapters/sql/sqlite.js';
 import { PinDeskBot } from './chat/bot.js';
 import { PrivateDelivery } from './chat/conversation.js';
 import { RequestMessenger } from './chat/request-messenger.js';
 import type { Config } from './config.js';
-import { Desk } from './desk/desk.js';
+import { openDesk } from './open-desk.js';
 import type { RandomInt } from './domain/pin-generator.js';
 import { createHttpServer, type HttpServer } from './http/server.js';
 import { registerVerifyApi } from './http/verify-api.js';
-import { PinVerifier } from './desk/pin-verifier.js';
 import { createLogger } from './logger.js';
-import { PinHasher } from './security/pin-hasher.js';
-import { Sealer } from './security/sealer.js';
 import { errorMessage } from './cards/error-messages.js';
 
 export interface AppOptions {
@@ -40,29 +32,7 @@ const SWEEP_INTERVAL_MS = 30_000;
 export async function startApp(config: Config, options: AppOptions = {}): Promise<App> {
   const log = createLogger(config.logLevel, options.logDestination);
   const clock = options.clock ?? (() => new Date());
-  const keys = await loadKeys(config.dataDir, config.keys, log);
-  const directory = await openDirectory(config);
-  const store = await openSqliteStore(config.dataDir);
-  const deskDependencies = {
-    directory,
-    authority: new BuiltInPinAuthority(store.db, new PinHasher(keys.pinHash)),
-    store,
-    sealer: new Sealer(keys.seal),
-    clock,
-    randomInt: options.randomInt ?? ((max) => randomInt(max)),
-    settings: {
-      revealTtlMs: config.revealTtlMs,
-      choiceTtlMs: config.choiceTtlMs,
-      pickerLimit: config.pickerLimit,
-      findLimit: config.findLimit,
-      roleGroups: config.roleGroups,
-      scopedRoles: config.scopedRoles,
-      roleCacheTtlMs: config.roleCacheTtlMs,
-      selfService: config.selfService,
-    },
-  };
-  const desk = new Desk(deskDependencies);
-  const verifier = new PinVerifier(deskDependencies, config.verify);
+  const { desk, verifier, store, directory, close: closeDesk } = await openDesk(config, log, { clock, randomInt: options.randomInt });
 
   const adapter = new CloudAdapter(
     new ConfigurationBotFrameworkAuthentication({
@@ -117,8 +87,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     async close() {
       clearInterval(sweeper);
       await http.close();
-      await store.close();
-      await directory.close();
+      await closeDesk();
     },
   };
 }

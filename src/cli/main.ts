@@ -1,24 +1,17 @@
 #!/usr/bin/env node
 // `pindesk`: the same desk from the server's own shell, for scripts and local administrators.
 // Exit codes: 0 ok, 1 refused by a rule (or a verify that did not succeed), 2 usage or system error.
-import { randomInt } from 'node:crypto';
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
-import { openDirectory } from '../adapters/open-directory.js';
-import { BuiltInPinAuthority } from '../adapters/builtin-authority.js';
-import { loadKeys } from '../adapters/secrets-file.js';
-import { openSqliteStore } from '../adapters/sql/sqlite.js';
 import { errorMessage } from '../cards/error-messages.js';
 import { ConfigError, loadConfig } from '../config.js';
-import { Desk } from '../desk/desk.js';
-import { PinVerifier, type VerifySubject } from '../desk/pin-verifier.js';
+import type { VerifySubject } from '../desk/pin-verifier.js';
+import { openDesk } from '../open-desk.js';
 import type { DeskResult } from '../desk/results.js';
 import type { Command } from '../domain/commands.js';
 import { CommandSyntaxError, DeskError } from '../domain/errors.js';
 import { changeFromWords, parsePolicyIdentity } from '../domain/policy-admin.js';
-import { PinHasher } from '../security/pin-hasher.js';
-import { Sealer } from '../security/sealer.js';
 import { formatResult } from './format.js';
 
 const USAGE = `Usage: pindesk <command> [arguments] [--json]
@@ -84,36 +77,14 @@ async function main(argv: string[]): Promise<number> {
   }
   const json = Boolean(values.json);
   const config = loadConfig();
-  const log = pino({ level: 'silent' });
-  const keys = await loadKeys(config.dataDir, config.keys, log);
-  const directory = await openDirectory(config);
-  const store = await openSqliteStore(config.dataDir);
+  const { desk, verifier, store, close } = await openDesk(config, pino({ level: 'silent' }));
   try {
-    const deps = {
-      directory,
-      authority: new BuiltInPinAuthority(store.db, new PinHasher(keys.pinHash)),
-      store,
-      sealer: new Sealer(keys.seal),
-      clock: () => new Date(),
-      randomInt: (max: number) => randomInt(max),
-      settings: {
-        revealTtlMs: config.revealTtlMs,
-        choiceTtlMs: config.choiceTtlMs,
-        pickerLimit: config.pickerLimit,
-        findLimit: config.findLimit,
-        roleGroups: config.roleGroups,
-        scopedRoles: config.scopedRoles,
-        roleCacheTtlMs: 0,
-        selfService: config.selfService,
-      },
-    };
-    const desk = new Desk(deps);
     const actor = userInfo().username;
 
     if (name === 'verify') {
       const [identity, pin] = args;
       if (!identity || pin === undefined) throw new UsageError(COMMAND_HELP.verify);
-      const result = await new PinVerifier(deps, config.verify).verify(subjectOf(identity), pin, `local:${actor}`);
+      const result = await verifier.verify(subjectOf(identity), pin, `local:${actor}`);
       print(json, { result }, `result: ${result}`);
       return result === 'ok' ? 0 : 1;
     }
@@ -142,8 +113,7 @@ async function main(argv: string[]): Promise<number> {
     }
     return report(json, result);
   } finally {
-    await store.close();
-    await directory.close();
+    await close();
   }
 }
 
