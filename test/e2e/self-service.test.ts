@@ -265,3 +265,22 @@ describe('in the Emulator (Action.Submit)', () => {
     expect(approved.sent.find((s) => s.conversationId === 'emulator-kmeyer' && s.activity.text)?.activity.text).toMatch(/Your dial-in PIN is unlocked/);
   });
 });
+
+describe('approvers in APPROVERS get the card in their 1:1 chat', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ APPROVERS: 'anne.wallace@contoso.com, pilar.ackerman@contoso.com' });
+  });
+  afterAll(async () => h?.stop());
+
+  it('once they have written to PinDesk; never the requester themself', async () => {
+    await h.teams(anne).say('help');
+    const ask = await h.teams(pilar).say('reset my pin');
+    // Anne gets it in her 1:1 chat; Pilar, the requester, does not get her own approval card.
+    const toAnne = ask.sent.find((s) => s.conversationId === 'personal:29:anne');
+    expect(cardText(cardOf(toAnne))).toContain('Pilar Ackerman asks to reset their dial-in PIN');
+    expect(ask.sent.filter((s) => s.conversationId === 'personal:29:pilar' && JSON.stringify(s.activity).includes('asks to reset'))).toHaveLength(0);
+    const approved = await h.teams(anne).execute(action(cardOf(toAnne), 'Approve'));
+    expect(cardText(invokeCard(approved))).toContain('Approved by Anne Wallace');
+  });
+});
