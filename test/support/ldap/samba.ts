@@ -2,12 +2,11 @@
 // listening on loopback only (LDAP 389, LDAPS 636 with a test CA), with the Skype for Business
 // attributes added to the schema (msRTCSIP-*, indexed where AD indexes them). Port 389 is fixed,
 // so one per test run.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Attribute, Change, Client } from 'ldapts';
-import { isListening, makeCertificates, run, waitForPort, waitForPortClosed, type TestCertificates } from './tools.js';
+import { isListening, makeCertificates, run, ServerProcess, waitForPort, type TestCertificates } from './tools.js';
 
 export const SAMBA = '/usr/sbin/samba';
 
@@ -73,7 +72,7 @@ export async function startSamba(): Promise<Samba> {
   await writeFile(confFile, conf);
   await mkdir(path.join(dir, 'run'), { recursive: true });
 
-  let child: ChildProcess | undefined;
+  const server = new ServerProcess(SAMBA, ['-i', '-s', confFile, '--debuglevel=0'], 389);
   const samba: Samba = {
     url: 'ldap://127.0.0.1:389',
     ldapsUrl: 'ldaps://127.0.0.1:636',
@@ -82,23 +81,13 @@ export async function startSamba(): Promise<Samba> {
     password,
     certificates,
     async start() {
-      if (child && child.exitCode === null) return;
+      if (server.running) return;
       if (await isListening(389)) throw new Error('something already listens on 127.0.0.1:389; stop it (another Samba or slapd) so the Samba AD tests can run');
-      child = spawn(SAMBA, ['-i', '-s', confFile, '--debuglevel=0'], { stdio: 'ignore' });
-      await waitForPort(389, 60_000, 'samba');
+      await server.start(60_000, 'samba');
       await waitForPort(636, 30_000, 'samba (ldaps)');
       await waitForBind(samba);
     },
-    async stop() {
-      if (!child) return;
-      if (child.exitCode === null && child.signalCode === null) {
-        const exited = new Promise((resolve) => child!.once('exit', resolve));
-        child.kill('SIGTERM');
-        await exited;
-      }
-      child = undefined;
-      await waitForPortClosed(389, 15_000);
-    },
+    stop: () => server.stop(),
     async destroy() {
       await samba.stop();
       await rm(dir, { recursive: true, force: true });

@@ -1,11 +1,10 @@
 // A throwaway OpenLDAP server: temporary config and database, a free loopback port, the shared
 // test configuration (scripts/slapd-config.mjs).
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { writeSlapdConfig } from '../../../scripts/slapd-config.mjs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { freePort, makeCertificates, run, waitForPort, waitForPortClosed, type TestCertificates } from './tools.js';
+import { freePort, makeCertificates, run, ServerProcess, type TestCertificates } from './tools.js';
 
 export const SLAPD = '/usr/sbin/slapd';
 
@@ -32,7 +31,7 @@ export async function startSlapd(): Promise<Slapd> {
   const password = 'test-secret';
   writeSlapdConfig({ dir, baseDn, bindDn, password, tls: certificates });
   await run('/usr/sbin/slaptest', ['-f', path.join(dir, 'slapd.conf'), '-u']);
-  let child: ChildProcess | undefined;
+  const server = new ServerProcess(SLAPD, ['-f', path.join(dir, 'slapd.conf'), '-h', `ldap://127.0.0.1:${port}/`, '-d', '0'], port);
   const slapd: Slapd = {
     url: `ldap://127.0.0.1:${port}`,
     port,
@@ -41,20 +40,9 @@ export async function startSlapd(): Promise<Slapd> {
     password,
     certificates,
     async start() {
-      if (child && child.exitCode === null) return;
-      child = spawn(SLAPD, ['-f', path.join(dir, 'slapd.conf'), '-h', `ldap://127.0.0.1:${port}/`, '-d', '0'], { stdio: 'ignore' });
-      await waitForPort(port, 15_000, 'slapd');
+      await server.start(15_000, 'slapd');
     },
-    async stop() {
-      if (!child) return;
-      if (child.exitCode === null && child.signalCode === null) {
-        const exited = new Promise((resolve) => child!.once('exit', resolve));
-        child.kill('SIGTERM');
-        await exited;
-      }
-      child = undefined;
-      await waitForPortClosed(port, 5000);
-    },
+    stop: () => server.stop(),
     async destroy() {
       await slapd.stop();
       await rm(dir, { recursive: true, force: true });

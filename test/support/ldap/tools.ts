@@ -1,6 +1,6 @@
 // Shared by the throwaway directory servers: free ports, waiting for a port, test certificates,
 // and the rule that a missing server binary fails in CI and skips locally only with a loud message.
-import { execFile } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { createServer, connect } from 'node:net';
@@ -71,4 +71,39 @@ export async function makeCertificates(dir: string): Promise<TestCertificates> {
   await writeFile(file('san.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n');
   await run('openssl', ['x509', '-req', '-in', file('server.csr'), '-CA', file('ca.pem'), '-CAkey', file('ca.key'), '-CAcreateserial', '-days', '2', '-extfile', file('san.ext'), '-out', file('server.pem')]);
   return { caFile: file('ca.pem'), certFile: file('server.pem'), keyFile: file('server.key') };
+}
+
+/** A server process that can be stopped and started again (an outage, then recovery). */
+export class ServerProcess {
+  private child: ChildProcess | undefined;
+
+  constructor(
+    private readonly binary: string,
+    private readonly args: string[],
+    private readonly port: number,
+  ) {}
+
+  get running(): boolean {
+    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** Starts it unless it runs; resolves once its port listens. */
+  async start(timeoutMs: number, what: string): Promise<boolean> {
+    if (this.running) return false;
+    this.child = spawn(this.binary, this.args, { stdio: 'ignore' });
+    await waitForPort(this.port, timeoutMs, what);
+    return true;
+  }
+
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (!child) return;
+    if (this.running) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    this.child = undefined;
+    await waitForPortClosed(this.port, 15_000);
+  }
 }
