@@ -27,17 +27,17 @@ import { pinExpiry, resolveEffectivePolicy, type EffectivePolicy } from '../doma
 import { authorize, containerOf, type ScopedRoles } from '../domain/role-grants.js';
 import { can, PERMISSIONS, rolesAllowed, type Permission, type Role } from '../domain/roles.js';
 import { cmdletIdentity, summarize, type DirectoryUser } from '../domain/user.js';
-import { describeSearch, type UserSearch } from '../domain/user-search.js';
 import type { Directory } from '../ports/directory.js';
 import type { PinAuthority } from '../ports/pin-authority.js';
 import type { AuditOutcome, CardAudience, Continuation, PostedCard, Store } from '../ports/store.js';
 import type { Decision, PinRequest } from '../domain/pin-request.js';
 import { personalKey, SelfService, type SelfServiceSettings } from './self-service.js';
 import { PolicyDesk } from './policy-desk.js';
+import { SearchDesk } from './search-desk.js';
 import { SealOpenError, type Sealer } from '../security/sealer.js';
 import { CallerResolver, directoryCall, type Caller, type CallerKey } from './callers.js';
 import type { ListAction } from '../domain/commands.js';
-import type { DeskResult, IssuedPin, ListedUser, PinSetDetails, RequestView, RevealView } from './results.js';
+import type { DeskResult, IssuedPin, PinSetDetails, RequestView, RevealView } from './results.js';
 
 export type { CallerKey } from './callers.js';
 
@@ -103,18 +103,12 @@ interface UserListPayload {
 
 type ContinuationKind = 'choose-user' | 'unlock-and-set' | 'user-list';
 
-/** The actions a find result offers per user, and the permission each needs. */
-const LIST_ACTIONS: ReadonlyArray<[ListAction, Permission]> = [
-  ['set-pin', 'pin.set'],
-  ['unlock-pin', 'pin.unlock'],
-  ['lock-pin', 'pin.lock'],
-  ['pin-status', 'pin.status'],
-];
 
 export class Desk {
   private readonly callers: CallerResolver;
   private readonly selfService: SelfService;
   private readonly policyDesk: PolicyDesk;
+  private readonly searchDesk: SearchDesk;
 
   constructor(private readonly deps: DeskDependencies) {
     this.callers = new CallerResolver(deps.directory, deps.settings, deps.clock);
@@ -125,7 +119,12 @@ export class Desk {
       effectivePolicyIdentity: async (user) => (await this.effectivePolicy(user)).policy.identity,
       backendCall: (call) => this.backendCall(call),
     });
-    this.policyDesk = new PolicyDesk(deps, { authorize: (caller, permission) => this.authorize(caller, permission), backendCall: (call) => this.backendCall(call) });
+    const kit = { authorize: (caller: Caller, permission: Permission) => this.authorize(caller, permission), backendCall: <T>(call: () => Promise<T>) => this.backendCall(call) };
+    this.policyDesk = new PolicyDesk(deps, kit);
+    this.searchDesk = new SearchDesk(deps, {
+      ...kit,
+      saveUserList: (caller, userIds) => this.saveContinuation(caller, 'user-list', { userIds } satisfies UserListPayload),
+    });
   }
 
   /** A typed command. */
@@ -319,12 +318,12 @@ export class Desk {
       case 'approvals-here':
         return this.selfService.approvalsHere(turn, caller, command.on, scope);
       case 'find-user':
-        return this.findUsers(caller, command.search, scope);
+        return this.searchDesk.find(caller, command.search, scope);
       case 'save-search':
       case 'list-searches':
       case 'run-search':
       case 'delete-search':
-        return this.savedSearches(caller, command, scope);
+        return this.searchDesk.saved(caller, command, scope);
       case 'set-pin':
         return this.setPin(turn, caller, command, scope, chosen, false);
       case 'unlock-pin':
@@ -347,55 +346,6 @@ export class Desk {
         return this.policyDesk.audit(caller, undefined);
       case 'audit-user':
         return this.withTarget(caller, command, scope, chosen, (target) => this.policyDesk.audit(caller, target));
-    }
-  }
-
-  private async findUsers(caller: Caller, search: UserSearch, scope: AuditScope): Promise<DeskResult> {
-    this.authorize(caller, 'user.find');
-    const limit = this.deps.settings.findLimit;
-    const users = await directoryCall(() => this.deps.directory.find(search, limit + 1));
-    const shown = users.slice(0, limit);
-    scope.reason = `${users.length > limit ? `more than ${limit}` : users.length} found`;
-    const listed: ListedUser[] = shown.map((user) => ({
-      user: summarize(user),
-      actions: LIST_ACTIONS.filter(([, permission]) => authorize(caller.grants, permission, user).allowed && user.enabled).map(([kind]) => kind),
-    }));
-    const ref = listed.some((l) => l.actions.length > 0)
-      ? await this.saveContinuation(caller, 'user-list', { userIds: shown.map((u) => u.id) } satisfies UserListPayload)
-      : undefined;
-    return { kind: 'users-found', query: describeSearch(search), users: listed, more: users.length > limit, ref };
-  }
-
-  private async savedSearches(
-    caller: Caller,
-    command: Extract<Command, { kind: 'save-search' | 'list-searches' | 'run-search' | 'delete-search' }>,
-    scope: AuditScope,
-  ): Promise<DeskResult> {
-    this.authorize(caller, 'user.find');
-    const store = this.deps.store.searches;
-    switch (command.kind) {
-      case 'save-search': {
-        scope.target = command.name;
-        await this.backendCall(() => store.save({ ownerId: caller.user.id, name: command.name, search: command.search, savedAt: this.deps.clock() }));
-        return { kind: 'search-saved', name: command.name, query: describeSearch(command.search) };
-      }
-      case 'list-searches': {
-        const searches = await this.backendCall(() => store.list(caller.user.id));
-        return { kind: 'searches', searches: searches.map((s) => ({ name: s.name, query: describeSearch(s.search) })) };
-      }
-      case 'run-search': {
-        scope.target = command.name;
-        const saved = await this.backendCall(() => store.get(caller.user.id, command.name));
-        if (!saved) throw new CommandSyntaxError(`You have no saved search "${command.name}". Type \`searches\` to list yours.`, 'searches');
-        return this.findUsers(caller, saved.search, scope);
-      }
-      case 'delete-search': {
-        scope.target = command.name;
-        if (!(await this.backendCall(() => store.delete(caller.user.id, command.name)))) {
-          throw new CommandSyntaxError(`You have no saved search "${command.name}".`, 'searches');
-        }
-        return { kind: 'search-deleted', name: command.name };
-      }
     }
   }
 
