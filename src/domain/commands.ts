@@ -35,31 +35,6 @@ export type Command =
 
 export type TargetedCommand = Extract<Command, { identity: string }>;
 
-export function isTargeted(command: Command): command is TargetedCommand {
-  return 'identity' in command;
-}
-
-/** The cmdlet an admin would run for the same change, never with the PIN (shown on cards). */
-export function cmdletFor(command: TargetedCommand, identity: string): string {
-  const quoted = `-Identity "${identity.replace(/"/g, '`"')}"`;
-  switch (command.kind) {
-    case 'set-pin':
-      return `Set-CsClientPin ${quoted}`;
-    case 'unlock-pin':
-      return `Unlock-CsClientPin ${quoted}`;
-    case 'lock-pin':
-      return `Lock-CsClientPin ${quoted}`;
-    case 'pin-status':
-      return `Get-CsClientPinInfo ${quoted}`;
-    case 'user-policy':
-      return `Get-CsUser ${quoted} | Select-Object PinPolicy`;
-    case 'grant-policy':
-      return `Grant-CsPinPolicy ${quoted} -PolicyName ${command.policyName ?? '$null'}`;
-    case 'audit-user':
-      return `# PinDesk audit for ${identity}`;
-  }
-}
-
 /** What a find-result button does to its user. */
 export const LIST_ACTIONS = ['set-pin', 'unlock-pin', 'lock-pin', 'pin-status'] as const;
 export type ListAction = (typeof LIST_ACTIONS)[number];

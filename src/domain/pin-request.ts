@@ -34,10 +34,6 @@ export const FINAL_STATE: Record<Decision | 'cancel' | 'expire', Exclude<Request
   expire: 'expired',
 };
 
-export function isFinal(state: RequestState): boolean {
-  return state !== 'pending';
-}
-
 /** Short, printable, single-line: what a reason may contain once accepted. */
 export function cleanReason(text: string | undefined): string | undefined {
   const cleaned = (text ?? '')
