@@ -28,48 +28,33 @@ export const openLdapAvailable = () => requireBinary(SLAPD, 'slapd ldap-utils');
 export const sambaAvailable = () => requireBinary(SAMBA, 'samba samba-ad-dc samba-ad-provision winbind krb5-user');
 
 export async function startOpenLdapFixture(): Promise<LdapFixture> {
-  const slapd = await startSlapd();
-  const demo = await seedDirectory({ url: slapd.url, bindDn: slapd.bindDn, password: slapd.password, baseDn: slapd.baseDn, flavor: 'openldap' });
-  return {
-    name: 'OpenLDAP',
-    flavor: 'openldap',
-    server: slapd,
-    env: {
-      DIRECTORY: 'ldap',
-      LDAP_URL: slapd.url,
-      LDAP_BIND_DN: slapd.bindDn,
-      LDAP_BIND_PASSWORD: slapd.password,
-      LDAP_BASE_DN: slapd.baseDn,
-      LDAP_FLAVOR: 'openldap',
-      LDAP_NETBIOS_DOMAIN: 'CONTOSO',
-      LDAP_SITES_FILE: await sitesFile(demo.pools, slapd.baseDn),
-      ROLES_FILE: DEMO_ROLES_FILE,
-      LDAP_TIMEOUT: '3s',
-      LDAP_CONNECT_TIMEOUT: '2s',
-    },
-    stop: () => slapd.destroy(),
-  };
+  // OpenLDAP has no NetBIOS name to read; AD's comes from the base DN.
+  return fixture('OpenLDAP', 'openldap', await startSlapd(), { LDAP_NETBIOS_DOMAIN: 'CONTOSO' });
 }
 
 export async function startSambaFixture(): Promise<LdapFixture> {
-  const samba = await startSamba();
-  const demo = await seedDirectory({ url: samba.url, bindDn: samba.bindDn, password: samba.password, baseDn: samba.baseDn, flavor: 'ad' });
+  return fixture('Samba AD', 'ad', await startSamba());
+}
+
+async function fixture(name: string, flavor: 'ad' | 'openldap', server: Slapd | Samba, extraEnv: Record<string, string> = {}): Promise<LdapFixture> {
+  const demo = await seedDirectory({ url: server.url, bindDn: server.bindDn, password: server.password, baseDn: server.baseDn, flavor });
   return {
-    name: 'Samba AD',
-    flavor: 'ad',
-    server: samba,
+    name,
+    flavor,
+    server,
     env: {
       DIRECTORY: 'ldap',
-      LDAP_URL: samba.url,
-      LDAP_BIND_DN: samba.bindDn,
-      LDAP_BIND_PASSWORD: samba.password,
-      LDAP_BASE_DN: samba.baseDn,
-      LDAP_FLAVOR: 'ad',
-      LDAP_SITES_FILE: await sitesFile(demo.pools, samba.baseDn),
+      LDAP_URL: server.url,
+      LDAP_BIND_DN: server.bindDn,
+      LDAP_BIND_PASSWORD: server.password,
+      LDAP_BASE_DN: server.baseDn,
+      LDAP_FLAVOR: flavor,
+      LDAP_SITES_FILE: await sitesFile(demo.pools, server.baseDn),
       ROLES_FILE: DEMO_ROLES_FILE,
       LDAP_TIMEOUT: '3s',
       LDAP_CONNECT_TIMEOUT: '2s',
+      ...extraEnv,
     },
-    stop: () => samba.destroy(),
+    stop: () => server.destroy(),
   };
 }

@@ -6,20 +6,12 @@ import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Attribute, Change, Client } from 'ldapts';
-import { isListening, makeCertificates, run, ServerProcess, waitForPort, type TestCertificates } from './tools.js';
+import { isListening, makeCertificates, run, ServerProcess, waitForPort, type LdapTestServer } from './tools.js';
 
 export const SAMBA = '/usr/sbin/samba';
 
-export interface Samba {
-  url: string;
+export interface Samba extends LdapTestServer {
   ldapsUrl: string;
-  baseDn: string;
-  bindDn: string;
-  password: string;
-  certificates: TestCertificates;
-  stop(): Promise<void>;
-  start(): Promise<void>;
-  destroy(): Promise<void>;
 }
 
 const BASE = 'DC=contoso,DC=com';

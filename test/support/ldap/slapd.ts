@@ -4,21 +4,13 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { writeSlapdConfig } from '../../../scripts/slapd-config.mjs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { freePort, makeCertificates, run, ServerProcess, type TestCertificates } from './tools.js';
+import { freePort, makeCertificates, run, ServerProcess, type LdapTestServer } from './tools.js';
 
 export const SLAPD = '/usr/sbin/slapd';
 
 
-export interface Slapd {
-  url: string;
+export interface Slapd extends LdapTestServer {
   port: number;
-  baseDn: string;
-  bindDn: string;
-  password: string;
-  certificates: TestCertificates;
-  stop(): Promise<void>;
-  start(): Promise<void>;
-  destroy(): Promise<void>;
 }
 
 export async function startSlapd(): Promise<Slapd> {

@@ -107,3 +107,15 @@ export class ServerProcess {
     await waitForPortClosed(this.port, 15_000);
   }
 }
+
+/** What the LDAP suites need of a throwaway directory server, whichever it is. */
+export interface LdapTestServer {
+  url: string;
+  baseDn: string;
+  bindDn: string;
+  password: string;
+  certificates: TestCertificates;
+  stop(): Promise<void>;
+  start(): Promise<void>;
+  destroy(): Promise<void>;
+}
