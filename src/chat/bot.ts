@@ -93,6 +93,7 @@ export class PinDeskBot {
     if (result.kind === 'request-created' || result.kind === 'request-exists') {
       await desk.requestCardPosted(result.view.request.id, 'requester', here);
     }
+    if (result.kind === 'request-created' && result.expired) await this.deps.requests.settle(result.expired, 'expired');
     if (result.kind === 'request-created' && (await this.deps.requests.announce(result.view)) === 0) {
       await context.sendActivity(
         textMessage('No approver could be reached yet (an administrator sets this up with `approvals here`). Your request waits; approvers see it with `requests`.'),

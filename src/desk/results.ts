@@ -64,7 +64,8 @@ export type DeskResult =
   | { kind: 'search-saved'; name: string; query: string }
   | { kind: 'searches'; searches: ReadonlyArray<{ name: string; query: string }> }
   | { kind: 'search-deleted'; name: string }
-  | { kind: 'request-created'; view: RequestView }
+  /** `expired`: the requester's previous request, found past its time and expired just now. */
+  | { kind: 'request-created'; view: RequestView; expired?: RequestView | undefined }
   | { kind: 'request-exists'; view: RequestView }
   | { kind: 'request-updated'; view: RequestView; change: 'approved' | 'denied' | 'cancelled' | 'expired' | 'unchanged'; pin?: IssuedPin | undefined }
   | { kind: 'requests'; views: readonly RequestView[]; mine: boolean }

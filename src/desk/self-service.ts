@@ -74,7 +74,8 @@ export class SelfService {
       createdAt: now,
       expiresAt: new Date(now.getTime() + this.settings.requestTtlMs),
     };
-    if (existing) await this.expireDue();
+    // A pending request past its time is expired here, and its cards are redrawn by the surface.
+    const expired = existing ? await this.expire(existing) : undefined;
     const created = await this.kit.backendCall(() => store.requests.create(request));
     if (created === 'exists') {
       const pending = await this.kit.backendCall(() => store.requests.pendingOf(requester.id));
@@ -82,7 +83,7 @@ export class SelfService {
     }
     scope.action = 'request-created';
     scope.reason = `${request.kind}:${request.id}`;
-    return { kind: 'request-created', view: await this.view(request, requester) };
+    return { kind: 'request-created', view: await this.view(request, requester), expired: expired && (await this.view(expired, requester)) };
   }
 
   /** Approve or deny, re-checking everything at the click. */
@@ -162,10 +163,23 @@ export class SelfService {
   async expireDue(): Promise<RequestView[]> {
     const { store, clock } = this.deps;
     const expired = await store.requests.expireDue(clock());
-    for (const request of expired) {
-      await store.audit.append({ at: clock(), actor: 'pindesk', action: 'request-expired', target: request.requesterUpn, outcome: 'ok', reason: `${request.kind}:${request.id}`, requestId: request.id });
-    }
+    for (const request of expired) await this.auditExpiry(request);
     return Promise.all(expired.map((r) => this.view(r)));
+  }
+
+  /** Expires one pending request whose time is up (compare-and-set); undefined if it was not. */
+  private async expire(request: PinRequest): Promise<PinRequest | undefined> {
+    const { store, clock } = this.deps;
+    const now = clock();
+    if (!(await this.kit.backendCall(() => store.requests.decide(request.id, 'expired', { decidedAt: now }, now)))) return undefined;
+    const expired = (await store.requests.get(request.id))!;
+    await this.auditExpiry(expired);
+    return expired;
+  }
+
+  private async auditExpiry(request: PinRequest): Promise<void> {
+    const { store, clock } = this.deps;
+    await store.audit.append({ at: clock(), actor: 'pindesk', action: 'request-expired', target: request.requesterUpn, outcome: 'ok', reason: `${request.kind}:${request.id}`, requestId: request.id });
   }
 
   /** Where approval cards for a new request go: approval channels, then approvers' 1:1 chats. */
@@ -207,8 +221,7 @@ export class SelfService {
   private async unchanged(request: PinRequest, scope: Scope): Promise<DeskResult> {
     let current = request;
     if (current.state === 'pending' && current.expiresAt <= this.deps.clock()) {
-      await this.expireDue();
-      current = (await this.deps.store.requests.get(request.id)) ?? request;
+      current = (await this.expire(current)) ?? (await this.deps.store.requests.get(request.id)) ?? request;
     }
     scope.outcome = 'refused';
     scope.reason = `stale:${current.state}`;

@@ -191,6 +191,20 @@ describe('self-service PIN requests', () => {
     expect(dbRows(h, "select count(*) n from audit where action = 'request-expired'")[0].n).toBeGreaterThanOrEqual(1);
   });
 
+  it('asking again after a request timed out (before the sweep) expires the old one and redraws its cards', async () => {
+    const jeff = member('jsmith', 'Jeff Smith', 'jeff.smith@contoso.com');
+    const first = await request(h, jeff, 'reset my pin');
+    h.clock.advance(24 * 3_600_000 + 1);
+    const again = await request(h, jeff, 'reset my pin');
+    const oldRef = action(first.approval, 'Approve').data.ref;
+    expect(action(again.approval, 'Approve').data.ref).not.toBe(oldRef);
+    const redrawn = again.turn.sent.filter((s) => s.kind === 'update' && s.activityId === h.connector.activities.find((a) => a.conversationId === APPROVALS && JSON.stringify(a.activity).includes(oldRef))?.activityId);
+    expect(redrawn.length).toBe(1);
+    expect(cardText(cardOf(redrawn[0]))).toContain('Expired');
+    expect(dbRows(h, 'select state from pin_requests where id = ?', oldRef)[0].state).toBe('expired');
+    await again.requester.execute(action(again.requesterCard, 'Cancel request'));
+  });
+
   it('lists: my requests, pending requests; refuses those who cannot dial in or are not enabled', async () => {
     const mine = cardText(cardOf((await h.teams(ken).say('my requests')).sent[0]));
     expect(mine).toContain('Your recent PIN requests');
