@@ -23,7 +23,7 @@ import {
   UnknownCallerError,
   UserNotEnabledError,
 } from '../domain/errors.js';
-import { maskDigits } from '../domain/grammar.js';
+import { maskDigits } from '../domain/mask-digits.js';
 import type { Permission } from '../domain/roles.js';
 import { LOCKED_REFUSAL } from './pin-action-cards.js';
 

@@ -2,7 +2,9 @@
 // (`Set-CsClientPin -Identity "Ken Myer" -Pin 121989`); strict about what it acts on.
 import type { Command } from './commands.js';
 import { CommandSyntaxError } from './errors.js';
+import { maskDigits } from './mask-digits.js';
 import { cleanReason } from './pin-request.js';
+
 import { changeFromParameters, changeFromWords, parsePolicyIdentity } from './policy-admin.js';
 import { parseUserSearch } from './user-search.js';
 
@@ -387,10 +389,6 @@ function firstWords(text: string): string {
   return words.length > 40 ? `${words.slice(0, 40)}…` : words;
 }
 
-/** What we echo back never repeats a run of digits that could be someone's PIN. */
-export function maskDigits(text: string): string {
-  return text.replace(/(?<![+\d])\d{4,}/g, '••••');
-}
 
 const VERBS: Array<[RegExp, string]> = [
   [/^(set|reset|change|new)\b/i, EXAMPLE.set],

@@ -1,6 +1,7 @@
 // A self-service request ("reset my pin", "unlock my pin") and the only ways its state may change.
 // Every change is a compare-and-set from `pending` in the store, so two approvers (or a double
 // click) cannot both decide it.
+import { maskDigits } from './mask-digits.js';
 
 export type RequestKind = 'reset' | 'unlock';
 export type RequestState = 'pending' | 'approved' | 'denied' | 'cancelled' | 'expired';
@@ -34,9 +35,12 @@ export const FINAL_STATE: Record<Decision | 'cancel' | 'expire', Exclude<Request
   expire: 'expired',
 };
 
-/** Short, printable, single-line: what a reason may contain once accepted. */
+/**
+ * Short, printable, single-line: what a reason may contain once accepted. Reasons are shown to
+ * approvers in shared channels, so digit runs that could be a PIN ("my old pin was 48261") are masked.
+ */
 export function cleanReason(text: string | undefined): string | undefined {
-  const cleaned = (text ?? '')
+  const cleaned = maskDigits(text ?? '')
     .replace(/[\u0000-\u001f\u007f]/g, ' ')
     .replace(/\s+/g, ' ')
     .trim()

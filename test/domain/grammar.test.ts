@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CommandSyntaxError } from '../../src/domain/errors.js';
-import { maskDigits, parseCommand } from '../../src/domain/grammar.js';
+import { parseCommand } from '../../src/domain/grammar.js';
+import { maskDigits } from '../../src/domain/mask-digits.js';
 
 describe('plain commands', () => {
   it.each([
@@ -58,6 +59,8 @@ describe('plain commands', () => {
     ['reset my pin - new phone', { kind: 'request-pin', action: 'reset', reason: 'new phone' }],
     ['Reset my PIN because I forgot it', { kind: 'request-pin', action: 'reset', reason: 'I forgot it' }],
     ['unlock my pin', { kind: 'request-pin', action: 'unlock', reason: undefined }],
+    // Reasons are shown to approvers: a PIN typed into one is masked, a phone number is not.
+    ['reset my pin - old one was 48261, call +14255550100', { kind: 'request-pin', action: 'reset', reason: 'old one was ••••, call +14255550100' }],
     ['cancel my request', { kind: 'cancel-request' }],
     ['my requests', { kind: 'my-requests' }],
     ['requests', { kind: 'pending-requests' }],
