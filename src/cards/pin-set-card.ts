@@ -53,7 +53,12 @@ function pinBlock(state: PinCardState, revealExpiresAt: Date, own: boolean) {
         }),
       ];
     case 'expired':
-      return [text('This PIN can no longer be revealed: its time ran out and it was deleted. Set a new PIN if the user still needs one.', { spacing: 'Medium', color: 'Attention' })];
+      return [
+        text(`This PIN can no longer be revealed: its time ran out and it was deleted. ${own ? 'Ask again with `reset my pin` if you still need it.' : 'Set a new PIN if the user still needs one.'}`, {
+          spacing: 'Medium',
+          color: 'Attention',
+        }),
+      ];
   }
 }
 
