@@ -1,28 +1,10 @@
 // The one place a DeskError becomes words a chat user reads: what was wrong and what to do.
-// Every answer also says, where it matters, that nothing changed.
+// Every answer also says, where it matters, that nothing changed. `MESSAGES` holds exactly one
+// message per error code of the catalogue in domain/errors.ts: a code without one does not compile,
+// so there is no generic fallback; only what is not a catalogued DeskError (a bug, a raw
+// exception) gets "Something went wrong on my side".
 import { COMMON_PATTERN_TEXT } from '../domain/common-patterns.js';
-import {
-  BackendError,
-  CannotDialInError,
-  PolicyConflictError,
-  PolicySettingError,
-  CardExpiredError,
-  RateLimitedError,
-  SelfApprovalError,
-  CommandSyntaxError,
-  DeskError,
-  DirectoryUnavailableError,
-  MissingRoleError,
-  NoPrivateChatError,
-  NoUserMatchError,
-  NotAddresseeError,
-  OutOfScopeError,
-  PinExposedError,
-  PinLockedError,
-  PinRuleError,
-  UnknownCallerError,
-  UserNotEnabledError,
-} from '../domain/errors.js';
+import { isKnownError, type ErrorByCode, type ErrorCode, type PinRuleError, type UnknownCallerError } from '../domain/errors.js';
 import { maskDigits } from '../domain/mask-digits.js';
 import type { Permission } from '../domain/roles.js';
 import { LOCKED_REFUSAL } from './pin-action-cards.js';
@@ -41,42 +23,42 @@ const ACTION_TEXT: Record<Permission, string> = {
   'audit.view': "see the audit of other users' PINs",
 };
 
-export function errorMessage(error: unknown): string {
-  if (!(error instanceof DeskError)) return 'Something went wrong on my side; nothing was changed. Please try again in a minute.';
-  if (error instanceof CommandSyntaxError) {
-    return `${error.problem}${error.example ? ` Try: \`${error.example}\`` : ''}${error.example === 'help' ? '' : ' — or type `help`.'}`;
-  }
-  if (error instanceof PinRuleError) return `PIN not set: ${pinRuleText(error)} Nothing was changed.`;
-  if (error instanceof MissingRoleError) {
-    return `You can't ${ACTION_TEXT[error.permission]}: that needs ${error.rolesNeeded.join(' or ')}. Nothing was changed.`;
-  }
-  if (error instanceof OutOfScopeError) {
+/** Each code's answer, given the error of that code: one per code, and a missing one does not compile. */
+export type MessageCatalogue = { [C in ErrorCode]: (error: ErrorByCode[C]) => string };
+
+export const MESSAGES: MessageCatalogue = {
+  'bad-command': (error) =>
+    `${error.problem}${error.example ? ` Try: \`${error.example}\`` : ''}${error.example === 'help' ? '' : ' — or type `help`.'}`,
+  'pin-rule': (error) => `PIN not set: ${pinRuleText(error)} Nothing was changed.`,
+  'missing-role': (error) => `You can't ${ACTION_TEXT[error.permission]}: that needs ${error.rolesNeeded.join(' or ')}. Nothing was changed.`,
+  'out-of-scope': (error) => {
     const held = error.held.map((h) => `${h.role} (${[...h.ous.map((ou) => `OU:${ou}`), ...h.sites.map((s) => `site:${s}`)].join(', ')})`).join(', ');
     const needed = [`OU:${error.location.ou}`, ...(error.location.site ? [`site:${error.location.site}`] : [])].join(' or ');
     return `You can't ${ACTION_TEXT[error.permission]} for ${error.user.displayName}: your role covers other users only (${held}). It needs a role scoped to ${needed}. Nothing was changed.`;
-  }
-  if (error instanceof NoUserMatchError) {
+  },
+  'no-match': (error) => {
     const hints = error.hints.map((h) => `${h.displayName} (${h.sipAddress?.replace(/^sip:/i, '') ?? h.userPrincipalName})`);
     return `No user matches "${maskDigits(error.query)}".${hints.length > 0 ? ` Did you mean ${hints.join(', ')}?` : ' Try the full name, account name or SIP address.'}`;
-  }
-  if (error instanceof UserNotEnabledError) {
-    return `${error.user.displayName} is not enabled for Skype for Business, so has no dial-in PIN. Nothing was changed.`;
-  }
-  if (error instanceof PinLockedError) return `${LOCKED_REFUSAL} Nothing was changed.`;
-  if (error instanceof UnknownCallerError) return unknownCallerText(error) + (error.hint ? ` ${error.hint}` : '');
-  if (error instanceof PinExposedError) {
-    return 'I did not set that PIN: it is visible to everyone in this conversation. Type it in your 1:1 chat with me, or let me generate one here with `set pin <user>`.';
-  }
-  if (error instanceof NoPrivateChatError) return 'I can only send PINs in a 1:1 chat. Message me directly and try again; nothing was changed.';
-  if (error instanceof NotAddresseeError) return `This card is for ${error.addresseeName} only. Nothing was shown or changed.`;
-  if (error instanceof CardExpiredError) {
-    if (error.what === 'request') return 'I can\'t find that request any more. Type `my requests` to see yours.';
-    return error.what === 'reveal'
-      ? 'This PIN can no longer be revealed. Set a new PIN if the user still needs one.'
-      : 'That choice has expired or was already made. Send the command again.';
-  }
-  if (error instanceof PolicySettingError) return `Policy not changed: ${error.parameter} ${error.problem}.`;
-  if (error instanceof PolicyConflictError) {
+  },
+  'user-not-enabled': (error) => `${error.user.displayName} is not enabled for Skype for Business, so has no dial-in PIN. Nothing was changed.`,
+  'pin-locked': () => `${LOCKED_REFUSAL} Nothing was changed.`,
+  'unknown-caller': (error) => unknownCallerText(error) + (error.hint ? ` ${error.hint}` : ''),
+  'pin-exposed': () =>
+    'I did not set that PIN: it is visible to everyone in this conversation. Type it in your 1:1 chat with me, or let me generate one here with `set pin <user>`.',
+  'no-private-chat': () => 'I can only send PINs in a 1:1 chat. Message me directly and try again; nothing was changed.',
+  'not-addressee': (error) => `This card is for ${error.addresseeName} only. Nothing was shown or changed.`,
+  'card-expired': (error) => {
+    switch (error.what) {
+      case 'request':
+        return "I can't find that request any more. Type `my requests` to see yours.";
+      case 'reveal':
+        return 'This PIN can no longer be revealed. Set a new PIN if the user still needs one.';
+      case 'choice':
+        return 'That choice has expired or was already made. Send the command again.';
+    }
+  },
+  'policy-setting': (error) => `Policy not changed: ${error.parameter} ${error.problem}.`,
+  'policy-conflict': (error) => {
     switch (error.problem) {
       case 'exists':
         return `Policy ${error.identity} already exists; change it with \`Set-CsPinPolicy -Identity ${error.identity} ...\`.`;
@@ -87,19 +69,28 @@ export function errorMessage(error: unknown): string {
       case 'unknown-site':
         return `There is no site "${error.identity.slice('site:'.length)}".${error.known.length > 0 ? ` Sites: ${error.known.join(', ')}.` : ''}`;
     }
-  }
-  if (error instanceof SelfApprovalError) return 'You can\'t decide your own request: another approver has to. Nothing was changed.';
-  if (error instanceof RateLimitedError) {
-    return error.what === 'requests-per-day'
+  },
+  'self-approval': () => "You can't decide your own request: another approver has to. Nothing was changed.",
+  'rate-limited': (error) =>
+    error.what === 'requests-per-day'
       ? `You have made ${error.limit} PIN requests in the last 24 hours, the most allowed. Ask your helpdesk directly.`
-      : `That is more than ${error.limit} decisions in a minute. Wait a moment and try again; nothing was changed.`;
-  }
-  if (error instanceof CannotDialInError) {
-    return 'Your account has no SIP address or phone number, so it cannot dial in and has no PIN to reset. Ask your helpdesk if that is wrong.';
-  }
-  if (error instanceof DirectoryUnavailableError) return "The directory isn't answering right now, so I changed nothing. Try again in a minute.";
-  if (error instanceof BackendError) return 'The PIN service failed, so nothing was changed. Try again in a minute; if it keeps failing, tell your PinDesk administrator.';
-  return 'That could not be done; nothing was changed.';
+      : `That is more than ${error.limit} decisions in a minute. Wait a moment and try again; nothing was changed.`,
+  'cannot-dial-in': () =>
+    'Your account has no SIP address or phone number, so it cannot dial in and has no PIN to reset. Ask your helpdesk if that is wrong.',
+  'directory-unavailable': () => "The directory isn't answering right now, so I changed nothing. Try again in a minute.",
+  'backend-error': () => 'The PIN service failed, so nothing was changed. Try again in a minute; if it keeps failing, tell your PinDesk administrator.',
+};
+
+/** What anything outside the catalogue gets: a bug or a raw exception, never a rule's refusal. */
+export const SOMETHING_WENT_WRONG = 'Something went wrong on my side; nothing was changed. Please try again in a minute.';
+
+export function errorMessage(error: unknown): string {
+  return isKnownError(error) ? messageFor(error.code, error) : SOMETHING_WENT_WRONG;
+}
+
+/** Looks the message up by code; generic so the code and the error's class stay correlated. */
+function messageFor<C extends ErrorCode>(code: C, error: ErrorByCode[C]): string {
+  return MESSAGES[code](error);
 }
 
 function unknownCallerText(error: UnknownCallerError): string {
