@@ -6,6 +6,8 @@ import { PrivateDelivery } from './chat/conversation.js';
 import { RequestMessenger } from './chat/request-messenger.js';
 import type { Config } from './config.js';
 import { openDesk } from './open-desk.js';
+import { sweepSecrets } from './desk/sweep-secrets.js';
+import type { Store } from './ports/store.js';
 import type { RandomInt } from './domain/pin-generator.js';
 import { createHttpServer, type HttpServer } from './http/server.js';
 import { registerVerifyApi } from './http/verify-api.js';
@@ -16,6 +18,8 @@ export interface AppOptions {
   clock?: () => Date;
   randomInt?: RandomInt;
   logDestination?: DestinationStream;
+  /** Test seam: wraps the store the desk uses (race tests pause between a read and a write). */
+  decorateStore?: ((store: Store) => Store) | undefined;
 }
 
 export interface App {
@@ -32,7 +36,7 @@ const SWEEP_INTERVAL_MS = 30_000;
 export async function startApp(config: Config, options: AppOptions = {}): Promise<App> {
   const log = createLogger(config.logLevel, options.logDestination);
   const clock = options.clock ?? (() => new Date());
-  const { desk, verifier, store, directory, close: closeDesk } = await openDesk(config, log, { clock, randomInt: options.randomInt });
+  const { desk, cards, requests: requestDelivery, verifier, store, directory, close: closeDesk } = await openDesk(config, log, { clock, randomInt: options.randomInt, decorateStore: options.decorateStore });
 
   const adapter = new CloudAdapter(
     new ConfigurationBotFrameworkAuthentication({
@@ -46,9 +50,10 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     log.error({ err: error, channelId: context.activity.channelId, activityType: context.activity.type }, 'turn failed');
     if (context.activity.type === 'message') await context.sendActivity(errorMessage(error)).catch(() => undefined);
   };
-  const requests = new RequestMessenger(adapter, config.app.id ?? '', desk, log);
+  const requests = new RequestMessenger(adapter, config.app.id ?? '', requestDelivery, cards, log);
   const bot = new PinDeskBot({
     desk,
+    cards,
     delivery: new PrivateDelivery(adapter, config.app.id ?? '', store.conversations),
     requests,
     callers: { trustedChannels: config.trustedChannels },
@@ -70,7 +75,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   // Say now, not at the first message, when the directory cannot be reached or refuses our bind.
   directory.ping().catch((err: unknown) => log.error({ err }, 'the directory is not answering; /readyz reports 503 until it does'));
   const sweep = async () => {
-    await desk.sweep();
+    await sweepSecrets(store, clock());
     await requests.sweep();
   };
   const sweeper = setInterval(() => sweep().catch((err: unknown) => log.warn({ err }, 'sweep failed')), SWEEP_INTERVAL_MS);

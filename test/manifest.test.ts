@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildManifest, validateManifest } from '../scripts/manifest-tools.mjs';
 import { PACKAGE_ROOT } from '../src/config.js';
-import { parseCommand } from '../src/domain/grammar.js';
+import { parseCommand } from '../src/desk/commands/registry.js';
 
 const template = JSON.parse(await readFile(path.join(PACKAGE_ROOT, 'manifest', 'manifest.json'), 'utf8'));
 

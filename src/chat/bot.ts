@@ -1,6 +1,6 @@
 // The chat surface: a route table (select + handler, as in the Teams SDK) from Bot Framework
-// activities to desk calls, and desk results back to messages. The only module tree that imports
-// botbuilder, so the end-of-life SDK stays replaceable.
+// activities to desk calls, and desk results back to messages. botbuilder is imported only under
+// chat/ and by the composition root (app.ts), so the end-of-life SDK stays replaceable.
 import { TurnContext, type Activity, type InvokeResponse } from 'botbuilder';
 import { nanoid } from 'nanoid';
 import type { Logger } from 'pino';
@@ -8,6 +8,7 @@ import { errorMessage } from '../cards/error-messages.js';
 import { CARD_CONTENT_TYPE, readCardData, Verbs, type AdaptiveCard, type CardData } from '../cards/elements.js';
 import { pinSetCardFor } from '../cards/pin-set-card.js';
 import { pickerDoneCard } from '../cards/user-list-cards.js';
+import type { CardLocations } from '../desk/card-locations.js';
 import type { Desk, Turn } from '../desk/desk.js';
 import type { DeskResult } from '../desk/results.js';
 import { callerOf, type CallerPolicy } from './caller.js';
@@ -27,6 +28,7 @@ interface Route {
 
 export interface BotDependencies {
   desk: Desk;
+  cards: CardLocations;
   delivery: PrivateDelivery;
   requests: RequestMessenger;
   callers: CallerPolicy;
@@ -74,11 +76,11 @@ export class PinDeskBot {
 
   /** Posts a result where it belongs: PIN cards privately, everything else in place. */
   private async deliver(context: TurnContext, result: DeskResult): Promise<void> {
-    const { desk, delivery } = this.deps;
+    const { cards, delivery } = this.deps;
     const message = renderResult(result);
     if (result.kind === 'pin-set') {
       const posted = await delivery.send(context, message);
-      await desk.cardPosted('reveal', result.revealRef, { conversation: posted.conversation, activityId: posted.activityId });
+      await cards.posted('reveal', result.revealRef, { conversation: posted.conversation, activityId: posted.activityId });
       if (posted.elsewhere) await context.sendActivity(textMessage(`PIN set for ${result.details.target.displayName}. I sent the details to you in our 1:1 chat.`));
       return;
     }
@@ -89,9 +91,9 @@ export class PinDeskBot {
     }
     const sent = await context.sendActivity(message);
     const here = { conversation: TurnContext.getConversationReference(context.activity), activityId: sent?.id ?? '' };
-    if (result.kind === 'choose-user' && sent?.id) await desk.cardPosted('continuation', result.ref, here);
+    if (result.kind === 'choose-user' && sent?.id) await cards.posted('continuation', result.ref, here);
     if (result.kind === 'request-created' || result.kind === 'request-exists') {
-      await desk.requestCardPosted(result.view.request.id, 'requester', here);
+      await cards.requestPosted(result.view.request.id, 'requester', here);
     }
     if (result.kind === 'request-created' && result.expired) await this.deps.requests.settle(result.expired, 'expired');
     if (result.kind === 'request-created' && (await this.deps.requests.announce(result.view)) === 0) {
@@ -106,7 +108,7 @@ export class PinDeskBot {
     const sent = await context.sendActivity(message);
     const ref = (error as { unlockAndSetRef?: string }).unlockAndSetRef;
     if (ref && sent?.id) {
-      await this.deps.desk.cardPosted('continuation', ref, { conversation: TurnContext.getConversationReference(context.activity), activityId: sent.id });
+      await this.deps.cards.posted('continuation', ref, { conversation: TurnContext.getConversationReference(context.activity), activityId: sent.id });
     }
   }
 
@@ -154,21 +156,21 @@ export class PinDeskBot {
     data: CardData,
     kind: ClickKind,
   ): Promise<{ replacement: AdaptiveCard; posted?: { conversationId: string; activityId: string }; sendIfNotUpdated: boolean } | undefined> {
-    const { desk } = this.deps;
+    const { desk, cards } = this.deps;
     const turn = await this.turnOf(context, kind);
     try {
       switch (data.verb) {
         case Verbs.reveal:
         case Verbs.hide: {
           const view = await desk.reveal(turn, data.ref, data.verb === Verbs.reveal);
-          const posted = await desk.revealCard(data.ref);
+          const posted = await cards.ofReveal(data.ref);
           return { replacement: pinSetCardFor(view), posted: postedIn(posted), sendIfNotUpdated: true };
         }
         case Verbs.choose:
         case Verbs.unlockAndSet: {
           const result =
             data.verb === Verbs.choose ? await desk.choose(turn, data.ref, data.choice ?? -1) : await desk.unlockAndSet(turn, data.ref);
-          const posted = await desk.continuationCard(data.ref);
+          const posted = await cards.ofContinuation(data.ref);
           await this.deliver(context, result);
           const name = targetName(result);
           const where = result.kind === 'pin-set' && turn.shared ? 'in our 1:1 chat' : 'below';

@@ -2,7 +2,7 @@
 // authenticated `from.id`); on other channels `from.id` is taken as an account name only where
 // the channel is trusted — by default only in local development.
 import { TeamsInfo, type TurnContext } from 'botbuilder';
-import type { CallerKey } from '../desk/desk.js';
+import type { CallerKey } from '../desk/callers.js';
 
 export interface CallerPolicy {
   trustedChannels: ReadonlySet<string> | '*';

@@ -22,7 +22,7 @@ export function textMessage(text: string): Partial<Activity> {
 export function renderResult(result: DeskResult): Partial<Activity> {
   switch (result.kind) {
     case 'help':
-      return textMessage(helpText(result.caller, result.permissions));
+      return textMessage(helpText(result.caller, result));
     case 'whoami':
       return textMessage(whoamiText(result.caller, result.groups, result.grants));
     case 'pin-set':

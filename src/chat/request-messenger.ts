@@ -6,7 +6,8 @@ import type { Activity, CloudAdapter, ConversationReference, TurnContext } from 
 import type { Logger } from 'pino';
 import { pinSetCard } from '../cards/pin-set-card.js';
 import { approvalCard, requesterCard } from '../cards/request-cards.js';
-import type { Desk } from '../desk/desk.js';
+import type { CardLocations } from '../desk/card-locations.js';
+import type { RequestDelivery } from '../desk/requests/request-delivery.js';
 import type { IssuedPin, RequestView } from '../desk/results.js';
 import type { PostedCard } from '../ports/store.js';
 import { cardMessage, textMessage } from './render.js';
@@ -15,17 +16,18 @@ export class RequestMessenger {
   constructor(
     private readonly adapter: CloudAdapter,
     private readonly appId: string,
-    private readonly desk: Desk,
+    private readonly requests: RequestDelivery,
+    private readonly cards: CardLocations,
     private readonly log: Logger,
   ) {}
 
   /** Posts the approval card everywhere approvers look; returns how many places that was. */
   async announce(view: RequestView): Promise<number> {
     let posted = 0;
-    for (const reference of await this.desk.approverConversations(view.request)) {
+    for (const reference of await this.requests.approverConversations(view.request)) {
       try {
         const card = await this.send(reference, cardMessage(approvalCard(view), `PIN request from ${view.request.requesterName}`));
-        await this.desk.requestCardPosted(view.request.id, 'approvers', card);
+        await this.cards.requestPosted(view.request.id, 'approvers', card);
         posted++;
       } catch (err) {
         this.log.warn({ err, requestId: view.request.id }, 'could not post an approval card');
@@ -37,20 +39,20 @@ export class RequestMessenger {
   /** After a decision, cancellation or expiry: the PIN to the requester, every card redrawn, a word to the requester. */
   async settle(view: RequestView, change: 'approved' | 'denied' | 'cancelled' | 'expired' | 'unchanged', pin?: IssuedPin): Promise<void> {
     const { request } = view;
-    const cards = await this.desk.requestCards(request.id);
+    const cards = await this.cards.ofRequest(request.id);
     const requesterConversation = cards.find((c) => c.audience === 'requester')?.card.conversation;
     if (pin) {
       let delivered = false;
       if (requesterConversation) {
         try {
           const card = await this.send(requesterConversation, cardMessage(pinSetCard(pin.details, pin.revealRef, pin.revealExpiresAt, { shown: 'hidden' }), 'Your new dial-in PIN'));
-          await this.desk.cardPosted('reveal', pin.revealRef, card);
+          await this.cards.posted('reveal', pin.revealRef, card);
           delivered = true;
         } catch (err) {
           this.log.error({ err, requestId: request.id }, 'could not deliver the new PIN card to the requester');
         }
       }
-      await this.desk.recordDelivery(request, delivered);
+      await this.requests.recordDelivery(request, delivered);
     }
     for (const { audience, card } of cards) {
       const message = cardMessage(audience === 'requester' ? requesterCard(view) : approvalCard(view));
@@ -62,7 +64,7 @@ export class RequestMessenger {
 
   /** Expires requests whose time is up and tells everyone (run on a timer; safe on many instances). */
   async sweep(): Promise<void> {
-    for (const view of await this.desk.expireRequests()) await this.settle(view, 'expired');
+    for (const view of await this.requests.expireDue()) await this.settle(view, 'expired');
   }
 
   private async send(reference: unknown, message: Partial<Activity>): Promise<PostedCard> {

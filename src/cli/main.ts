@@ -11,38 +11,38 @@ import { openDesk } from '../open-desk.js';
 import type { DeskResult } from '../desk/results.js';
 import type { Command } from '../domain/commands.js';
 import { CommandSyntaxError, DeskError } from '../domain/errors.js';
-import { changeFromWords, parsePolicyIdentity } from '../domain/policy-admin.js';
+import { cliForms } from '../desk/commands/registry.js';
 import { formatResult } from './format.js';
 
+/** Local tools that are not chat commands: the audit trail and the dial-in system's question. */
+const LOCAL_TOOLS = [
+  { name: 'audit', arguments: '[--user <identity>] [--since 2d] [--limit N]', summary: 'recent audit records', details: 'pindesk audit [--user <identity>] [--since 2d|12h|30m] [--limit N] [--json]' },
+  {
+    name: 'verify',
+    arguments: '<number|extension|sip> <pin>',
+    summary: 'a dial-in logon attempt (counts failures)',
+    details: 'pindesk verify <+number|extension|sip:address> <pin> [--json]\n  One logon attempt, as the dial-in system makes it: failures count toward lockout.',
+  },
+];
+
+const FORMS = cliForms();
+const USAGE_LINES = [...FORMS, ...LOCAL_TOOLS].map((form) => `  ${`${form.name} ${form.arguments}`.padEnd(57)} ${form.summary}`);
 const USAGE = `Usage: pindesk <command> [arguments] [--json]
 
-  set-pin <identity> [--pin <digits>] [--ignore-history]   set a PIN (generated unless --pin); prints it here only
-  unlock-pin <identity>                                     unlock a PIN and reset its failure counters
-  lock-pin <identity>                                       lock a PIN
-  pin-info <identity>                                       Get-CsClientPinInfo: set, locked, changed, expires
-  policy list                                               every PIN policy
-  policy show <policy>                                      one policy (Global, site:NAME, NAME)
-  policy new <policy> [settings]                            settings: --min N --history N --lifetime DAYS
-  policy set [<policy>] [settings]                                    --attempts N|unset --common-patterns yes|no
-  policy remove <policy>                                              --description TEXT
-  policy grant <policy> <identity>                          grant a per-user policy
-  policy revoke <identity>                                  back to the site or Global policy
-  audit [--user <identity>] [--since 2d] [--limit N]        recent audit records
-  verify <number|extension|sip> <pin>                       a dial-in logon attempt (counts failures)
+${USAGE_LINES.join('\n')}
 
 Identities: Ken Myer, kmyer, CONTOSO\\kmyer, ken.myer@contoso.com, sip:..., +14255550100.
 Options: --json (machine-readable output), --help (this text, or a command's).
 Configuration comes from the environment, as for the server (DATA_DIR, DIRECTORY, LDAP_*, ...).`;
 
-const COMMAND_HELP: Record<string, string> = {
-  'set-pin': 'pindesk set-pin <identity> [--pin <digits>] [--ignore-history] [--json]\n  Sets a PIN under the user\'s policy and prints it on this terminal only.',
-  'unlock-pin': 'pindesk unlock-pin <identity> [--json]\n  Unlocks the PIN and resets both failure counters.',
-  'lock-pin': 'pindesk lock-pin <identity> [--json]\n  Locks the PIN until an administrator unlocks it.',
-  'pin-info': 'pindesk pin-info <identity> [--json]\n  IsPinSet, IsLockedOut (and why), LastPinChangeTime, PinExpirationTime.',
-  policy: 'pindesk policy list|show|new|set|remove|grant|revoke ...\n  Settings: --min N --history N --lifetime DAYS --attempts N|unset --common-patterns yes|no --description TEXT',
-  audit: 'pindesk audit [--user <identity>] [--since 2d|12h|30m] [--limit N] [--json]',
-  verify: 'pindesk verify <+number|extension|sip:address> <pin> [--json]\n  One logon attempt, as the dial-in system makes it: failures count toward lockout.',
-};
+/** `pindesk <name> --help`: the command's usage line, and what it does. */
+function commandHelp(name: string): string | undefined {
+  const forms = [...FORMS, ...LOCAL_TOOLS].filter((form) => form.name === name || form.name.startsWith(`${name} `));
+  if (forms.length === 0) return undefined;
+  const local = LOCAL_TOOLS.find((tool) => tool.name === name);
+  if (local) return local.details;
+  return forms.map((form) => `pindesk ${form.name} ${form.arguments} [--json]`.replace(/\s+/g, ' ') + (form.details ? `\n  ${form.details}` : '')).join('\n');
+}
 
 class UsageError extends Error {}
 
@@ -67,12 +67,13 @@ async function main(argv: string[]): Promise<number> {
     },
   });
   const [name, ...args] = positionals;
-  if (!name || (values.help && !COMMAND_HELP[name])) {
+  const help = name ? commandHelp(name) : undefined;
+  if (!name || (values.help && !help)) {
     console.log(USAGE);
     return name || values.help ? 0 : 2;
   }
   if (values.help) {
-    console.log(COMMAND_HELP[name]);
+    console.log(help);
     return 0;
   }
   const json = Boolean(values.json);
@@ -83,7 +84,7 @@ async function main(argv: string[]): Promise<number> {
 
     if (name === 'verify') {
       const [identity, pin] = args;
-      if (!identity || pin === undefined) throw new UsageError(COMMAND_HELP.verify);
+      if (!identity || pin === undefined) throw new UsageError(commandHelp('verify')!);
       const result = await verifier.verify(subjectOf(identity), pin, `local:${actor}`);
       print(json, { result }, `result: ${result}`);
       return result === 'ok' ? 0 : 1;
@@ -123,57 +124,22 @@ function report(json: boolean, result: DeskResult): number {
   return 0;
 }
 
+/** The registry's `pindesk` form for these words (`lock-pin kmyer`, `policy new StrictPin`). */
 function commandOf(name: string, args: string[], values: Record<string, string | boolean | undefined>): Command {
-  const identity = () => {
-    const text = args.join(' ').trim();
-    if (!text) throw new UsageError(COMMAND_HELP[name] ?? USAGE);
-    return text;
+  const group = FORMS.filter((form) => form.name.startsWith(`${name} `));
+  const form = group.length > 0 ? group.find((f) => f.name === `${name} ${args[0]}`) : FORMS.find((f) => f.name === name);
+  if (!form) throw new UsageError(group.length > 0 ? commandHelp(name)! : `Unknown command "${name}".\n\n${USAGE}`);
+  const positionals = group.length > 0 ? args.slice(1) : args;
+  const usage = (message: string): never => {
+    throw new UsageError(message);
   };
-  switch (name) {
-    case 'set-pin':
-      return { kind: 'set-pin', identity: identity(), pin: typeof values.pin === 'string' ? values.pin : undefined, ignoreHistory: Boolean(values['ignore-history']) };
-    case 'unlock-pin':
-      return { kind: 'unlock-pin', identity: identity() };
-    case 'lock-pin':
-      return { kind: 'lock-pin', identity: identity() };
-    case 'pin-info':
-      return { kind: 'pin-status', identity: identity() };
-    case 'policy':
-      return policyCommand(args, values);
-    default:
-      throw new UsageError(`Unknown command "${name}".\n\n${USAGE}`);
-  }
-}
-
-function policyCommand(args: string[], values: Record<string, string | boolean | undefined>): Command {
-  const [verb, ...rest] = args;
-  const settings = ['min', 'history', 'lifetime', 'attempts', 'common-patterns', 'description'].flatMap((key) => (typeof values[key] === 'string' ? [key, values[key] as string] : []));
-  switch (verb) {
-    case 'list':
-      return { kind: 'list-policies' };
-    case 'show':
-      return { kind: 'show-policy', policy: parsePolicyIdentity(required(rest[0], 'policy show <policy>')) };
-    case 'new':
-      return { kind: 'new-policy', policy: parsePolicyIdentity(required(rest[0], 'policy new <policy> [settings]')), change: changeFromWords(settings) };
-    case 'set':
-      return { kind: 'set-policy', policy: parsePolicyIdentity(rest[0]), change: changeFromWords(settings) };
-    case 'remove':
-      return { kind: 'remove-policy', policy: parsePolicyIdentity(required(rest[0], 'policy remove <policy>')) };
-    case 'grant': {
-      const policy = parsePolicyIdentity(required(rest[0], 'policy grant <policy> <identity>'));
-      if (!policy.startsWith('tag:')) throw new UsageError('Only per-user policies are granted.');
-      return { kind: 'grant-policy', policyName: policy.slice(4), identity: required(rest.slice(1).join(' ') || undefined, 'policy grant <policy> <identity>') };
-    }
-    case 'revoke':
-      return { kind: 'grant-policy', policyName: undefined, identity: required(rest.join(' ') || undefined, 'policy revoke <identity>') };
-    default:
-      throw new UsageError(COMMAND_HELP.policy!);
-  }
-}
-
-function required(value: string | undefined, usage: string): string {
-  if (!value) throw new UsageError(`Usage: pindesk ${usage}`);
-  return value;
+  return form.build({
+    positionals,
+    options: values,
+    identity: () => positionals.join(' ').trim() || usage(commandHelp(name) ?? USAGE),
+    required: (value, text) => value || usage(`Usage: pindesk ${text}`),
+    usage,
+  });
 }
 
 function subjectOf(identity: string): VerifySubject {

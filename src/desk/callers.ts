@@ -1,6 +1,6 @@
 // Turns "who the surface says is calling" into a directory user with role grants, read from the
 // directory at the moment of each action (or from a cache of at most ROLE_CACHE_TTL).
-import { DeskError, DirectoryUnavailableError, UnknownCallerError } from '../domain/errors.js';
+import { UnknownCallerError } from '../domain/errors.js';
 import { grantsFromGroups, rolesOf, type RoleGrant, type ScopedRoles } from '../domain/role-grants.js';
 import type { Role } from '../domain/roles.js';
 import type { DirectoryUser } from '../domain/user.js';
@@ -50,9 +50,9 @@ export class CallerResolver {
     const now = this.clock().getTime();
     const cached = this.cache.get(cacheKey);
     if (cached && cached.until > now) return cached.caller;
-    const user = await directoryCall(() => this.directory.findAccount(key.account));
+    const user = await this.directory.findAccount(key.account);
     if (!user) throw new UnknownCallerError(key.appearsAs, 'not-in-directory', key.hint);
-    const groups = await directoryCall(() => this.directory.groupsOf(user));
+    const groups = await this.directory.groupsOf(user);
     const grants = grantsFromGroups(groups, this.settings.roleGroups, this.settings.scopedRoles);
     const caller: Caller = { user, grants, roles: rolesOf(grants) };
     if (this.settings.roleCacheTtlMs > 0) {
@@ -60,14 +60,5 @@ export class CallerResolver {
       this.cache.set(cacheKey, { caller, until: now + this.settings.roleCacheTtlMs });
     }
     return caller;
-  }
-}
-
-/** A directory failure is "directory unavailable" to the user; desk errors pass through. */
-export async function directoryCall<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    throw error instanceof DeskError ? error : new DirectoryUnavailableError(error);
   }
 }

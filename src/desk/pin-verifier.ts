@@ -6,7 +6,7 @@ import type { VerifyResult } from '../domain/lockout.js';
 import { logonLimits } from '../domain/pin-state.js';
 import { resolveEffectivePolicy } from '../domain/policy.js';
 import { cmdletIdentity } from '../domain/user.js';
-import type { DeskDependencies } from './desk.js';
+import type { DeskDependencies } from './dependencies.js';
 
 export type VerifySubject = { line: string } | { extension: string } | { sip: string };
 

@@ -1,4 +1,4 @@
-// What the desk answers. Surfaces (chat, later HTTP and CLI) render these; none holds a PIN
+// What the desk answers. Surfaces (chat, CLI) render these; none holds a PIN
 // except RevealView.pin, which exists only for the moment of a Reveal.
 import type { TargetedCommand } from '../domain/commands.js';
 import type { ListAction } from '../domain/commands.js';
@@ -46,7 +46,7 @@ export interface RequestView {
 }
 
 export type DeskResult =
-  | { kind: 'help'; caller: CallerView; permissions: ReadonlySet<Permission> }
+  | ({ kind: 'help'; caller: CallerView } & HelpView)
   | { kind: 'whoami'; caller: CallerView; groups: readonly string[]; grants: readonly RoleGrant[] }
   | { kind: 'pin-set'; details: PinSetDetails; revealRef: string; revealExpiresAt: Date }
   | { kind: 'pin-unlocked'; target: UserSummary; wasLocked: boolean }
@@ -75,6 +75,19 @@ export type DeskResult =
   | { kind: 'policy-changed'; change: 'created' | 'changed' | 'removed' | 'reset'; identity: string; policy: PinPolicy | undefined }
   | { kind: 'policy-granted'; user: UserSummary; policyName: string | undefined; effective: EffectivePolicy }
   | { kind: 'audit'; records: readonly AuditRecord[]; about: UserSummary | undefined };
+
+export interface HelpLine {
+  usage: string;
+  example: string;
+}
+
+/** What `help` lists: the lines the caller's roles allow, then those for everyone. */
+export interface HelpView {
+  lines: readonly HelpLine[];
+  forEveryone: readonly HelpLine[];
+  /** May do more than ask for their own PIN. */
+  admin: boolean;
+}
 
 /** A find result row: the user and what the caller may do to them (role and scope allowing). */
 export interface ListedUser {

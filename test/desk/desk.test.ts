@@ -1,78 +1,38 @@
 // The desk with real SQLite and a directory whose group memberships can change between actions:
 // roles are checked when each action runs, never remembered from when a card was sent.
-import { randomBytes, randomInt } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BuiltInPinAuthority } from '../../src/adapters/builtin-authority.js';
-import { FileDirectory } from '../../src/adapters/directory/file-directory.js';
-import { directoryFileSchema } from '../../src/adapters/directory/directory-file.js';
-import type { SqlStore } from '../../src/adapters/sql/sql-store.js';
-import { DEMO_DIRECTORY_FILE } from '../../src/config.js';
-import { Desk, type Turn } from '../../src/desk/desk.js';
+import type { Desk, Turn } from '../../src/desk/desk.js';
 import { MissingRoleError, PinLockedError } from '../../src/domain/errors.js';
-import type { DirectoryUser } from '../../src/domain/user.js';
-import { PinHasher } from '../../src/security/pin-hasher.js';
-import { Sealer } from '../../src/security/sealer.js';
-import { tempStore } from '../support/store.js';
+import { deskFixture, type ChangingDirectory, type DeskFixture } from '../support/desk-fixture.js';
 
-/** The demo directory, with a switch to take groups away from a user. */
-class ChangingDirectory extends FileDirectory {
-  readonly removed = new Set<string>();
-  override async groupsOf(user: DirectoryUser): Promise<ReadonlySet<string>> {
-    return this.removed.has(user.samAccountName) ? new Set() : super.groupsOf(user);
-  }
-}
-
-let store: SqlStore;
-let cleanup: () => Promise<void>;
+let fixture: DeskFixture;
+let cachedFixture: DeskFixture | undefined;
+let store: DeskFixture['store'];
 let directory: ChangingDirectory;
 let desk: Desk;
-let now = Date.parse('2026-11-27T10:00:00Z');
-
-const turn = (sam: string): Turn => ({
-  caller: { appearsAs: sam, trusted: true, account: { samAccountName: sam } },
-  requestId: `r-${Math.random()}`,
-  shared: false,
-  privateReply: true,
-  canReachPrivately: true,
-});
-
-function makeDesk(roleCacheTtlMs: number): Desk {
-  return new Desk({
-    directory,
-    authority: new BuiltInPinAuthority(store.db, new PinHasher(randomBytes(32))),
-    store,
-    sealer: new Sealer(randomBytes(32)),
-    clock: () => new Date(now),
-    randomInt: (max) => randomInt(max),
-    settings: {
-      revealTtlMs: 600_000,
-      choiceTtlMs: 900_000,
-      pickerLimit: 10,
-      findLimit: 25,
-      scopedRoles: [],
-      roleCacheTtlMs,
-      selfService: { requestTtlMs: 86_400_000, requestsPerDay: 3, decisionsPerMinute: 20, approvers: [] },
-      roleGroups: { CsAdministrator: 'CsAdministrator', CsUserAdministrator: 'CsUserAdministrator', CsHelpDesk: 'CsHelpDesk', CsViewOnlyAdministrator: 'CsViewOnlyAdministrator' },
-    },
-  });
-}
+const turn = (sam: string): Turn => fixture.turn(sam, { conversation: undefined });
 
 beforeEach(async () => {
-  ({ store, cleanup } = await tempStore());
-  directory = new ChangingDirectory(directoryFileSchema.parse(JSON.parse(await readFile(DEMO_DIRECTORY_FILE, 'utf8'))));
-  desk = makeDesk(0);
+  fixture = await deskFixture({ settings: { roleCacheTtlMs: 0 } });
+  ({ store, directory, desk } = fixture);
 });
-afterEach(async () => cleanup());
+afterEach(async () => {
+  await fixture.close();
+  await cachedFixture?.close();
+  cachedFixture = undefined;
+});
 
 describe('the role cache (ROLE_CACHE_TTL)', () => {
   it('keeps roles for at most its time, and not at all when 0', async () => {
-    const cached = makeDesk(30_000);
-    expect((await cached.handleText(turn('chris'), 'pin status Ken Myer')).kind).toBe('pin-status');
+    cachedFixture = await deskFixture({ settings: { roleCacheTtlMs: 30_000 } });
+    const cached = cachedFixture.desk;
+    const chris = () => cachedFixture!.turn('chris', { conversation: undefined });
+    expect((await cached.handleText(chris(), 'pin status Ken Myer')).kind).toBe('pin-status');
+    cachedFixture.directory.removed.add('chris');
     directory.removed.add('chris');
-    expect((await cached.handleText(turn('chris'), 'pin status Ken Myer')).kind).toBe('pin-status');
-    now += 30_001;
-    await expect(cached.handleText(turn('chris'), 'pin status Ken Myer')).rejects.toBeInstanceOf(MissingRoleError);
+    expect((await cached.handleText(chris(), 'pin status Ken Myer')).kind).toBe('pin-status');
+    cachedFixture.clock.advance(30_001);
+    await expect(cached.handleText(chris(), 'pin status Ken Myer')).rejects.toBeInstanceOf(MissingRoleError);
     await expect(desk.handleText(turn('chris'), 'pin status Ken Myer')).rejects.toBeInstanceOf(MissingRoleError);
   });
 });

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CommandSyntaxError } from '../../src/domain/errors.js';
-import { parseCommand } from '../../src/domain/grammar.js';
+import { parseCommand } from '../../src/desk/commands/registry.js';
 import { maskDigits } from '../../src/domain/mask-digits.js';
 
 describe('plain commands', () => {

@@ -1,0 +1,186 @@
+// New-, Set- and Remove-CsPinPolicy: validated per the spec, naming the parameter at fault; every
+// change audited with its before and after values.
+import type { Command } from '../../domain/commands.js';
+import { CommandSyntaxError, PolicyConflictError } from '../../domain/errors.js';
+import { changeFromParameters, changeFromWords, describeChange, applyPolicyChange, parsePolicyIdentity } from '../../domain/policy-admin.js';
+import { tokenizePowerShell } from '../../domain/grammar/powershell-tokens.js';
+import { unquote } from '../../domain/grammar/normalize.js';
+import { GLOBAL_DEFAULTS, GLOBAL_POLICY_IDENTITY, type PinPolicy } from '../../domain/policy.js';
+import type { CliArguments, CommandOf, PlainEntry } from '../commands/command-entry.js';
+import type { DeskServices } from '../dependencies.js';
+import type { DeskResult } from '../results.js';
+import type { UseCaseContext } from '../turn.js';
+
+type PolicyChangeCommand = CommandOf<'new-policy' | 'set-policy' | 'remove-policy'>;
+
+const POLICY_PARAMETERS = ['MinPasswordLength', 'PINHistoryCount', 'PINLifetime', 'AllowCommonPatterns', 'MaximumLogonAttempts', 'Description'];
+
+/** `new pin policy StrictPin min 8`, `set pin policy min 6` (no identity: Global, as the cmdlet). */
+function fromWords(rest: string, isNew: boolean): Command {
+  const tokens = tokenizePowerShell(rest).map((t) => t.value);
+  const first = tokens[0];
+  const hasIdentity = first !== undefined && (tokens.length % 2 === 1 || /^(global|site:|tag:)/i.test(first));
+  if (isNew && !hasIdentity) throw new CommandSyntaxError('Name the new policy: site:<site> or a per-user name.', 'new pin policy StrictPin min 8 history 5');
+  const policy = parsePolicyIdentity(hasIdentity ? first : undefined);
+  const change = changeFromWords(hasIdentity ? tokens.slice(1) : tokens);
+  return isNew ? { kind: 'new-policy', policy, change } : { kind: 'set-policy', policy, change };
+}
+
+const SETTINGS_HELP = 'Settings: --min N --history N --lifetime DAYS --attempts N|unset --common-patterns yes|no --description TEXT';
+
+/** `--min 6 --history 3 ...` of the command line, as the words the chat form takes. */
+function cliSettings(args: CliArguments): string[] {
+  return ['min', 'history', 'lifetime', 'attempts', 'common-patterns', 'description'].flatMap((key) => {
+    const value = args.options[key];
+    return typeof value === 'string' ? [key, value] : [];
+  });
+}
+
+export const newPolicyCommand: PlainEntry<'new-policy'> = {
+  kind: 'new-policy',
+  permission: 'policy.manage',
+  help: [{ usage: 'Create, change or remove a PIN policy', example: 'new pin policy site:Redmond min 6 history 3' }],
+  syntax: {
+    phrases: [{ pattern: /^new pin[ -]?policy(?:\s+(.*))?$/i, build: (rest) => fromWords(rest, true) }],
+    cmdlets: [
+      {
+        name: 'New-CsPinPolicy',
+        parameters: ['Identity', ...POLICY_PARAMETERS],
+        example: 'New-CsPinPolicy -Identity site:Redmond -MinPasswordLength 6',
+        build: (p) => {
+          const identity = p.get('Identity');
+          if (typeof identity !== 'string') throw new CommandSyntaxError('-Identity is required.', 'New-CsPinPolicy -Identity StrictPin -MinPasswordLength 8');
+          return { kind: 'new-policy', policy: parsePolicyIdentity(identity), change: changeFromParameters(p) };
+        },
+      },
+    ],
+    example: 'new pin policy StrictPin min 8',
+  },
+  cli: [
+    {
+      name: 'policy new',
+      arguments: '<policy> [settings]',
+      summary: 'create a policy from the defaults, with settings',
+      details: SETTINGS_HELP,
+      build: (args) => ({ kind: 'new-policy', policy: parsePolicyIdentity(args.required(args.positionals[0], 'policy new <policy> [settings]')), change: changeFromWords(cliSettings(args)) }),
+    },
+  ],
+  run: (services, ctx, command) => changePolicy(services, ctx, command),
+};
+
+export const setPolicyCommand: PlainEntry<'set-policy'> = {
+  kind: 'set-policy',
+  permission: 'policy.manage',
+  help: { seeAlso: 'new-policy' },
+  syntax: {
+    phrases: [{ pattern: /^(?:set|change) pin[ -]?policy(?:\s+(.*))?$/i, build: (rest) => fromWords(rest, false) }],
+    cmdlets: [
+      {
+        name: 'Set-CsPinPolicy',
+        parameters: ['Identity', ...POLICY_PARAMETERS],
+        example: 'Set-CsPinPolicy -Identity site:Redmond -PINHistoryCount 3',
+        build: (p) => {
+          const identity = p.get('Identity');
+          return { kind: 'set-policy', policy: parsePolicyIdentity(typeof identity === 'string' ? identity : undefined), change: changeFromParameters(p) };
+        },
+      },
+    ],
+    example: 'set pin policy site:Redmond history 3',
+  },
+  cli: [
+    {
+      name: 'policy set',
+      arguments: '[<policy>] [settings]',
+      summary: 'change a policy (no policy: Global)',
+      details: SETTINGS_HELP,
+      build: (args) => ({ kind: 'set-policy', policy: parsePolicyIdentity(args.positionals[0]), change: changeFromWords(cliSettings(args)) }),
+    },
+  ],
+  run: (services, ctx, command) => changePolicy(services, ctx, command),
+};
+
+export const removePolicyCommand: PlainEntry<'remove-policy'> = {
+  kind: 'remove-policy',
+  permission: 'policy.manage',
+  help: { seeAlso: 'new-policy' },
+  syntax: {
+    phrases: [
+      {
+        pattern: /^(?:remove|delete) pin[ -]?policy(?:\s+(.*))?$/i,
+        build: (rest) => {
+          if (!rest) throw new CommandSyntaxError('Say which policy to remove.', 'remove pin policy site:Redmond');
+          return { kind: 'remove-policy', policy: parsePolicyIdentity(unquote(rest)) };
+        },
+      },
+    ],
+    cmdlets: [
+      {
+        name: 'Remove-CsPinPolicy',
+        parameters: ['Identity'],
+        example: 'Remove-CsPinPolicy -Identity site:Redmond',
+        build: (p) => {
+          const identity = p.get('Identity');
+          if (typeof identity !== 'string') throw new CommandSyntaxError('-Identity is required.', 'Remove-CsPinPolicy -Identity site:Redmond');
+          return { kind: 'remove-policy', policy: parsePolicyIdentity(identity) };
+        },
+      },
+    ],
+    example: 'remove pin policy site:Redmond',
+  },
+  cli: [
+    {
+      name: 'policy remove',
+      arguments: '<policy>',
+      summary: 'remove a policy (Global: back to the defaults)',
+      build: (args) => ({ kind: 'remove-policy', policy: parsePolicyIdentity(args.required(args.positionals[0], 'policy remove <policy>')) }),
+    },
+  ],
+  run: (services, ctx, command) => changePolicy(services, ctx, command),
+};
+
+async function changePolicy({ store, directory }: Pick<DeskServices, 'store' | 'directory'>, { scope }: UseCaseContext, command: PolicyChangeCommand): Promise<DeskResult> {
+  const identity = command.policy;
+  scope.target = identity;
+  const all = await store.policies.policies();
+  const before = all.get(identity);
+  if (identity.startsWith('site:')) {
+    const site = identity.slice('site:'.length);
+    const sites = await directory.sites();
+    if (!sites.some((s) => s.toLowerCase() === site.toLowerCase())) throw new PolicyConflictError(identity, 'unknown-site', sites);
+  }
+  let policy: PinPolicy | undefined;
+  let change: 'created' | 'changed' | 'removed' | 'reset';
+  switch (command.kind) {
+    case 'new-policy':
+      if (identity === GLOBAL_POLICY_IDENTITY) throw new PolicyConflictError(identity, 'global');
+      if (before) throw new PolicyConflictError(identity, 'exists');
+      // A new policy starts from the Skype for Business defaults, as New-CsPinPolicy does.
+      policy = { identity, ...applyPolicyChange(GLOBAL_DEFAULTS, command.change) };
+      change = 'created';
+      break;
+    case 'set-policy':
+      if (!before) throw new PolicyConflictError(identity, 'missing', [...all.keys()]);
+      policy = { identity, ...applyPolicyChange(settingsOf(before), command.change) };
+      change = 'changed';
+      break;
+    case 'remove-policy':
+      // Global cannot be deleted: "removing" it resets it to the defaults.
+      if (identity === GLOBAL_POLICY_IDENTITY) {
+        policy = { identity, ...GLOBAL_DEFAULTS };
+        change = 'reset';
+        break;
+      }
+      if (!before) throw new PolicyConflictError(identity, 'missing', [...all.keys()]);
+      await store.policies.removePolicy(identity);
+      scope.reason = describeChange(before, undefined);
+      return { kind: 'policy-changed', change: 'removed', identity, policy: undefined };
+  }
+  await store.policies.savePolicy(policy);
+  scope.reason = describeChange(before, policy);
+  return { kind: 'policy-changed', change, identity, policy };
+}
+
+function settingsOf(policy: PinPolicy) {
+  const { identity: _identity, ...settings } = policy;
+  return settings;
+}

@@ -1,0 +1,79 @@
+// Grant-CsPinPolicy: a per-user policy for one user (or none: back to the site or Global policy).
+import { CommandSyntaxError, PolicyConflictError } from '../../domain/errors.js';
+import { identityParam, policyName, requireIdentity } from '../../domain/grammar/arguments.js';
+import { parsePolicyIdentity } from '../../domain/policy-admin.js';
+import { tagPolicyIdentity } from '../../domain/policy.js';
+import { summarize } from '../../domain/user.js';
+import type { TargetedEntry } from '../commands/command-entry.js';
+import { effectivePolicy } from '../shared/effective-policy.js';
+
+export const grantPolicyCommand: TargetedEntry<'grant-policy'> = {
+  kind: 'grant-policy',
+  permission: 'policy.grant',
+  target: { needsEnabledUser: false },
+  help: [{ usage: 'Grant (or revoke) a per-user PIN policy', example: 'grant pin policy StrictPin to Ken Myer' }],
+  syntax: {
+    phrases: [
+      {
+        pattern: /^grant pin[ -]?policy(?:\s+(.*))?$/i,
+        build: (rest) => {
+          const match = /^(\S+)\s+to\s+(.+)$/i.exec(rest);
+          if (!match) throw new CommandSyntaxError('Say which policy and to whom.', 'grant pin policy StrictPin to Ken Myer');
+          return { kind: 'grant-policy', policyName: policyName(match[1]!), identity: requireIdentity(match[2]!, 'grant pin policy StrictPin to Ken Myer') };
+        },
+      },
+      {
+        pattern: /^revoke pin[ -]?policy(?: from)?(?:\s+(.*))?$/i,
+        build: (rest) => ({ kind: 'grant-policy', identity: requireIdentity(rest, 'revoke pin policy from Ken Myer'), policyName: undefined }),
+      },
+    ],
+    cmdlets: [
+      {
+        name: 'Grant-CsPinPolicy',
+        parameters: ['Identity', 'PolicyName'],
+        example: 'Grant-CsPinPolicy -Identity "Ken Myer" -PolicyName StrictPin',
+        build: (p) => {
+          const name = p.get('PolicyName');
+          if (typeof name !== 'string') throw new CommandSyntaxError('-PolicyName is required ($null revokes).', 'Grant-CsPinPolicy -Identity "Ken Myer" -PolicyName StrictPin');
+          return {
+            kind: 'grant-policy',
+            identity: identityParam(p, 'Grant-CsPinPolicy -Identity "Ken Myer" -PolicyName StrictPin'),
+            policyName: /^\$null$/i.test(name) ? undefined : policyName(name),
+          };
+        },
+      },
+    ],
+    example: 'grant pin policy StrictPin to Ken Myer',
+  },
+  cli: [
+    {
+      name: 'policy grant',
+      arguments: '<policy> <identity>',
+      summary: 'grant a per-user policy',
+      build: (args) => {
+        const policy = parsePolicyIdentity(args.required(args.positionals[0], 'policy grant <policy> <identity>'));
+        if (!policy.startsWith('tag:')) args.usage('Only per-user policies are granted.');
+        return { kind: 'grant-policy', policyName: policy.slice(4), identity: args.required(args.positionals.slice(1).join(' ') || undefined, 'policy grant <policy> <identity>') };
+      },
+    },
+    {
+      name: 'policy revoke',
+      arguments: '<identity>',
+      summary: 'back to the site or Global policy',
+      build: (args) => ({ kind: 'grant-policy', policyName: undefined, identity: args.required(args.positionals.join(' ') || undefined, 'policy revoke <identity>') }),
+    },
+  ],
+  run: async ({ store }, { scope }, command, user) => {
+    const all = await store.policies.policies();
+    const { policyName } = command;
+    if (policyName !== undefined && !all.has(tagPolicyIdentity(policyName))) {
+      throw new PolicyConflictError(tagPolicyIdentity(policyName), 'missing', [...all.keys()].filter((k) => k.startsWith('tag:')));
+    }
+    const before = await store.policies.grantedTag(user.id);
+    await store.policies.grant(user.id, policyName);
+    scope.action = policyName === undefined ? 'revoke-policy' : 'grant-policy';
+    scope.reason = JSON.stringify({ PinPolicy: [before ?? null, policyName ?? null] });
+    const effective = await effectivePolicy(store.policies, user, all);
+    return { kind: 'policy-granted', user: summarize(user), policyName, effective };
+  },
+};

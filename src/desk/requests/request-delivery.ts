@@ -1,0 +1,46 @@
+// What the chat surface needs to carry a request to people: where approvers are reached, the
+// request's current view, and one audit record per delivery of the requester's new PIN.
+import type { PinRequest } from '../../domain/pin-request.js';
+import type { DeskServices } from '../dependencies.js';
+import type { RequestView } from '../results.js';
+import { expireDueRequests } from './request-expiry.js';
+import { personalKey, requestView } from './request-view.js';
+
+export class RequestDelivery {
+  constructor(private readonly services: Pick<DeskServices, 'store' | 'clock' | 'directory' | 'authority' | 'settings'>) {}
+
+  /** Where approval cards for a new request go: approval channels, then approvers' 1:1 chats. */
+  async approverConversations(request: PinRequest): Promise<unknown[]> {
+    const { store, directory, settings } = this.services;
+    const targets: unknown[] = (await store.approvalChannels.list()).map((c) => c.reference);
+    for (const upn of settings.selfService.approvers) {
+      const approver = await directory.findAccount({ userPrincipalName: upn }).catch(() => undefined);
+      if (!approver || approver.id === request.requesterId) continue;
+      targets.push(...(await store.conversations.allPersonal(personalKey(approver.id))));
+    }
+    return targets;
+  }
+
+  async view(requestId: string): Promise<RequestView | undefined> {
+    const request = await this.services.store.requests.get(requestId);
+    return request ? requestView(this.services, request) : undefined;
+  }
+
+  /** Housekeeping: expire requests whose time is up; the surface updates their cards. */
+  expireDue(): Promise<RequestView[]> {
+    return expireDueRequests(this.services);
+  }
+
+  /** The new PIN's card reached the requester (or did not): one audit record either way. */
+  async recordDelivery(request: PinRequest, delivered: boolean): Promise<void> {
+    await this.services.store.audit.append({
+      at: this.services.clock(),
+      actor: 'pindesk',
+      action: 'request-delivered',
+      target: request.requesterUpn,
+      outcome: delivered ? 'ok' : 'failed',
+      reason: `${request.kind}:${request.id}`,
+      requestId: request.id,
+    });
+  }
+}

@@ -1,0 +1,31 @@
+// `my requests` (the caller's own, anyone) and `requests` (pending ones, for approvers).
+import type { PlainEntry } from '../commands/command-entry.js';
+import { requestView } from './request-view.js';
+
+export const myRequestsCommand: PlainEntry<'my-requests'> = {
+  kind: 'my-requests',
+  permission: 'request.own',
+  help: [{ usage: 'Your requests and their state', example: 'my requests' }],
+  syntax: {
+    phrases: [{ pattern: /^my (?:pin )?requests$/i, build: () => ({ kind: 'my-requests' }) }],
+    example: 'my requests',
+  },
+  run: async (services, { caller }) => {
+    const requests = await services.store.requests.recentOf(caller.user.id, 10);
+    return { kind: 'requests', views: await Promise.all(requests.map((r) => requestView(services, r, caller.user))), mine: true };
+  },
+};
+
+export const pendingRequestsCommand: PlainEntry<'pending-requests'> = {
+  kind: 'pending-requests',
+  permission: 'request.decide',
+  help: [{ usage: 'See PIN requests waiting for a decision', example: 'requests' }],
+  syntax: {
+    phrases: [{ pattern: /^(?:pending |open )?(?:pin )?requests$/i, build: () => ({ kind: 'pending-requests' }) }],
+    example: 'requests',
+  },
+  run: async (services) => {
+    const requests = await services.store.requests.pending(services.clock(), 20);
+    return { kind: 'requests', views: await Promise.all(requests.map((r) => requestView(services, r))), mine: false };
+  },
+};

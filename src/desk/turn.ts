@@ -1,0 +1,33 @@
+// What every use case is given about the moment it runs: the turn (where and how the caller
+// spoke), the caller (identified afresh), and the audit scope it fills in.
+import type { AuditOutcome } from '../ports/store.js';
+import type { Caller, CallerKey } from './callers.js';
+
+export interface Turn {
+  caller: CallerKey;
+  requestId: string;
+  /** Channel or group chat: others can read what is typed here. */
+  shared: boolean;
+  /** The direct answer to this turn is seen by the caller alone (1:1 chat, or a card-action invoke). */
+  privateReply: boolean;
+  /** The caller's 1:1 chat can be reached from here (it is this one, or Teams can open it). */
+  canReachPrivately: boolean;
+  /** Where the turn happened, to post to it again later (approval channels, requesters). */
+  conversation?: { id: string; channelId: string; reference: unknown } | undefined;
+}
+
+/** Filled in as an action runs, written once at the end. */
+export interface AuditScope {
+  actor: string;
+  action: string;
+  target?: string | undefined;
+  reason?: string | undefined;
+  outcome?: AuditOutcome | undefined;
+}
+
+/** One action in progress. */
+export interface UseCaseContext {
+  turn: Turn;
+  caller: Caller;
+  scope: AuditScope;
+}
