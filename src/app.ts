@@ -3,6 +3,7 @@ import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext
 import type { DestinationStream, Logger } from 'pino';
 import { PinDeskBot } from './chat/bot.js';
 import { PrivateDelivery } from './chat/conversation.js';
+import { messagesEndpoint } from './chat/messages-endpoint.js';
 import { RequestMessenger } from './chat/request-messenger.js';
 import type { Config } from './config.js';
 import { openDesk } from './open-desk.js';
@@ -61,8 +62,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   });
 
   const http: HttpServer = await createHttpServer({
-    adapter,
-    bot,
+    messages: messagesEndpoint(adapter, bot, log),
     log,
     ready: async () => {
       await store.ping();

@@ -1,6 +1,6 @@
 // HTTP: the Bot Framework endpoint and health probes, on restify (what the Bot Framework samples use).
+// The endpoint's handler comes from chat/messages-endpoint.ts: this file does not import botbuilder.
 import type { AddressInfo } from 'node:net';
-import type { CloudAdapter, TurnContext } from 'botbuilder';
 import type { Logger } from 'pino';
 import restify from 'restify';
 
@@ -10,8 +10,8 @@ export interface HttpServer {
 }
 
 export interface HttpOptions {
-  adapter: CloudAdapter;
-  bot: { run(context: TurnContext): Promise<void> };
+  /** POST /api/messages: the Bot Framework endpoint (chat/messages-endpoint.ts). */
+  messages: (req: restify.Request, res: restify.Response) => Promise<void>;
   log: Logger;
   ready: () => Promise<void>;
   port: number;
@@ -24,23 +24,12 @@ export interface HttpOptions {
 const MAX_BODY_BYTES = 256 * 1024;
 
 export async function createHttpServer(options: HttpOptions): Promise<HttpServer> {
-  const { adapter, bot, log } = options;
+  const { log } = options;
   const server = restify.createServer({ name: 'PinDesk', handleUncaughtExceptions: false });
   server.use(restify.plugins.bodyParser({ mapParams: false, maxBodySize: MAX_BODY_BYTES, rejectUnknown: false }));
 
   server.post('/api/messages', async (req, res) => {
-    const body = req.body as unknown;
-    if (!body || typeof body !== 'object' || Array.isArray(body) || typeof (body as { type?: unknown }).type !== 'string') {
-      res.send(400, { error: 'The body must be a Bot Framework activity: a JSON object with a "type".' });
-      return;
-    }
-    try {
-      await adapter.process(req, res, (context) => bot.run(context));
-    } catch (err) {
-      // The adapter rejects activities it cannot parse before any logic runs.
-      log.warn({ err }, 'activity rejected');
-      if (!res.headersSent) res.send(400, { error: 'The activity is not valid.' });
-    }
+    await options.messages(req, res);
   });
 
   options.routes?.(server);

@@ -1,0 +1,41 @@
+// The audit trail (audit table): one row per attempt, never a PIN. Split out of sql-store.ts so the
+// audit queries can be read and changed on their own.
+import type { Kysely } from 'kysely';
+import type { AuditLog, AuditOutcome, AuditRecord } from '../../../ports/store.js';
+import type { Database } from '../schema.js';
+
+export class SqlAuditLog implements AuditLog {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async append(record: AuditRecord): Promise<void> {
+    await this.db
+      .insertInto('audit')
+      .values({
+        at: record.at.getTime(),
+        actor: record.actor,
+        action: record.action,
+        target: record.target ?? null,
+        outcome: record.outcome,
+        reason: record.reason ?? null,
+        request_id: record.requestId,
+      })
+      .execute();
+  }
+
+  async recent(filter: { actor?: string; target?: string; since?: Date; limit: number }): Promise<AuditRecord[]> {
+    let query = this.db.selectFrom('audit').selectAll().orderBy('at', 'desc').orderBy('id', 'desc').limit(filter.limit);
+    if (filter.actor) query = query.where('actor', '=', filter.actor);
+    if (filter.target) query = query.where('target', '=', filter.target);
+    if (filter.since) query = query.where('at', '>=', filter.since.getTime());
+    const rows = await query.execute();
+    return rows.map((row) => ({
+      at: new Date(Number(row.at)),
+      actor: row.actor,
+      action: row.action,
+      target: row.target ?? undefined,
+      outcome: row.outcome as AuditOutcome,
+      reason: row.reason ?? undefined,
+      requestId: row.request_id,
+    }));
+  }
+}

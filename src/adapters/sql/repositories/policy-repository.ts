@@ -1,0 +1,49 @@
+// Site and per-user PIN policies (pin_policies) and which per-user policy each user is granted
+// (policy_grants). Split out of sql-store.ts so policy storage can be read and changed on its own.
+import type { Kysely } from 'kysely';
+import { pinPolicySettingsSchema, type PinPolicy, type PolicyIdentity } from '../../../domain/policy.js';
+import type { PolicyStore } from '../../../ports/store.js';
+import type { Database } from '../schema.js';
+
+export class SqlPolicyStore implements PolicyStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async policies(): Promise<ReadonlyMap<PolicyIdentity, PinPolicy>> {
+    const rows = await this.db.selectFrom('pin_policies').selectAll().execute();
+    return new Map(rows.map((row) => [row.identity, { identity: row.identity, ...pinPolicySettingsSchema.parse(JSON.parse(row.settings)) }]));
+  }
+
+  async savePolicy(policy: PinPolicy): Promise<void> {
+    const { identity, ...settings } = policy;
+    const values = { identity, settings: JSON.stringify(pinPolicySettingsSchema.parse(settings)), updated_at: Date.now() };
+    await this.db
+      .insertInto('pin_policies')
+      .values(values)
+      .onConflict((oc) => oc.column('identity').doUpdateSet({ settings: values.settings, updated_at: values.updated_at }))
+      .execute();
+  }
+
+  async grantedTag(userId: string): Promise<string | undefined> {
+    const row = await this.db.selectFrom('policy_grants').select('tag').where('user_id', '=', userId).executeTakeFirst();
+    return row?.tag;
+  }
+
+  async removePolicy(identity: PolicyIdentity): Promise<void> {
+    await this.db.transaction().execute(async (tx) => {
+      await tx.deleteFrom('pin_policies').where('identity', '=', identity).execute();
+      if (identity.startsWith('tag:')) await tx.deleteFrom('policy_grants').where('tag', '=', identity.slice('tag:'.length)).execute();
+    });
+  }
+
+  async grant(userId: string, tag: string | undefined): Promise<void> {
+    if (tag === undefined) {
+      await this.db.deleteFrom('policy_grants').where('user_id', '=', userId).execute();
+      return;
+    }
+    await this.db
+      .insertInto('policy_grants')
+      .values({ user_id: userId, tag })
+      .onConflict((oc) => oc.column('user_id').doUpdateSet({ tag }))
+      .execute();
+  }
+}

@@ -1,0 +1,58 @@
+// Sealed PINs a card reveals to one addressee (reveals table), cleared once expired or shown.
+// Split out of sql-store.ts so reveal storage can be read and changed on its own.
+import type { Kysely } from 'kysely';
+import type { PostedCard, RevealEntry, RevealVault } from '../../../ports/store.js';
+import type { Database } from '../schema.js';
+
+export class SqlRevealVault implements RevealVault {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async put(entry: RevealEntry): Promise<void> {
+    await this.db
+      .insertInto('reveals')
+      .values({
+        id: entry.id,
+        addressee_id: entry.addresseeId,
+        target_id: entry.targetId,
+        sealed: entry.sealed ?? null,
+        details: JSON.stringify(entry.details),
+        created_at: entry.createdAt.getTime(),
+        expires_at: entry.expiresAt.getTime(),
+        card: entry.card ? JSON.stringify(entry.card) : null,
+      })
+      .execute();
+  }
+
+  async get(id: string): Promise<RevealEntry | undefined> {
+    const row = await this.db.selectFrom('reveals').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) return undefined;
+    return {
+      id: row.id,
+      addresseeId: row.addressee_id,
+      targetId: row.target_id,
+      sealed: row.sealed ?? undefined,
+      details: JSON.parse(row.details),
+      createdAt: new Date(Number(row.created_at)),
+      expiresAt: new Date(Number(row.expires_at)),
+      card: row.card ? (JSON.parse(row.card) as PostedCard) : undefined,
+    };
+  }
+
+  async attachCard(id: string, card: PostedCard): Promise<void> {
+    await this.db.updateTable('reveals').set({ card: JSON.stringify(card) }).where('id', '=', id).execute();
+  }
+
+  async forget(id: string): Promise<void> {
+    await this.db.updateTable('reveals').set({ sealed: null }).where('id', '=', id).execute();
+  }
+
+  async purgeExpired(now: Date): Promise<number> {
+    const result = await this.db
+      .updateTable('reveals')
+      .set({ sealed: null })
+      .where('expires_at', '<=', now.getTime())
+      .where('sealed', 'is not', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+}
