@@ -1,4 +1,4 @@
-// Where users and their groups come from: the demo directory file, or AD / OpenLDAP (a later issue).
+// Where users and their groups come from: the demo directory file, or Active Directory / OpenLDAP
 import type { IdentityQuery } from '../domain/identity.js';
 import type { DirectoryUser } from '../domain/user.js';
 import type { UserSearch } from '../domain/user-search.js';

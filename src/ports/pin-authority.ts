@@ -1,5 +1,5 @@
-// Who holds PINs: the built-in authority (hashed PINs in the store) or, later, Skype for Business
-// Server through PowerShell. The desk decides *whether* a change is allowed; the authority only
+// Who holds PINs: the built-in authority (hashed PINs in the store); Skype for Business Server
+// through PowerShell is issue 13. The desk decides *whether* a change is allowed; the authority only
 // makes it, atomically.
 import type { VerifyResult } from '../domain/lockout.js';
 import type { LogonLimits, PinRecordState } from '../domain/pin-state.js';

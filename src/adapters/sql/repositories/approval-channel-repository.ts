@@ -1,5 +1,4 @@
-// Conversations where approval cards are posted (approval_channels table). Split out of
-// sql-store.ts so approval-channel storage can be read and changed on its own.
+// Conversations where approval cards are posted (approval_channels table).
 import type { Kysely } from 'kysely';
 import type { ApprovalChannelStore } from '../../../ports/store.js';
 import type { Database } from '../schema.js';

@@ -1,5 +1,4 @@
-// The audit trail (audit table): one row per attempt, never a PIN. Split out of sql-store.ts so the
-// audit queries can be read and changed on their own.
+// The audit trail (audit table): one row per attempt, never a PIN.
 import type { Kysely } from 'kysely';
 import type { AuditLog, AuditOutcome, AuditRecord } from '../../../ports/store.js';
 import type { Database } from '../schema.js';

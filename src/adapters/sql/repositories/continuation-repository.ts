@@ -1,5 +1,5 @@
 // Questions PinDesk asked that one later click answers (continuations table), consumed by
-// compare-and-set. Split out of sql-store.ts so continuation storage can be read and changed on its own.
+// compare-and-set.
 import type { Kysely } from 'kysely';
 import type { Continuation, ContinuationStore, PostedCard } from '../../../ports/store.js';
 import type { Database } from '../schema.js';

@@ -1,5 +1,5 @@
 // Each user's 1:1 conversation reference per channel (conversations table), to reach them privately
-// later. Split out of sql-store.ts so conversation storage can be read and changed on its own.
+// later.
 import type { Kysely } from 'kysely';
 import type { ConversationStore } from '../../../ports/store.js';
 import type { Database } from '../schema.js';

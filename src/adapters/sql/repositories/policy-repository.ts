@@ -1,5 +1,5 @@
 // Site and per-user PIN policies (pin_policies) and which per-user policy each user is granted
-// (policy_grants). Split out of sql-store.ts so policy storage can be read and changed on its own.
+// (policy_grants).
 import type { Kysely } from 'kysely';
 import { pinPolicySettingsSchema, type PinPolicy, type PolicyIdentity } from '../../../domain/policy.js';
 import type { PolicyStore } from '../../../ports/store.js';

@@ -1,5 +1,4 @@
-// Fixed-window hit counters shared by every instance (rate_limits table). Split out of sql-store.ts
-// so rate limiting can be read and changed on its own.
+// Fixed-window hit counters shared by every instance (rate_limits table).
 import type { Kysely } from 'kysely';
 import type { RateLimiter } from '../../../ports/store.js';
 import type { Database } from '../schema.js';

@@ -1,6 +1,5 @@
 // Self-service PIN requests (pin_requests) with their compare-and-set decisions and expiry, and the
-// cards posted about them (request_cards). Split out of sql-store.ts so request storage can be read
-// and changed on its own.
+// cards posted about them (request_cards).
 import type { Kysely } from 'kysely';
 import type { PinRequest, RequestKind, RequestState } from '../../../domain/pin-request.js';
 import type { CardAudience, PostedCard, RequestStore } from '../../../ports/store.js';

@@ -1,5 +1,4 @@
 // Sealed PINs a card reveals to one addressee (reveals table), cleared once expired or shown.
-// Split out of sql-store.ts so reveal storage can be read and changed on its own.
 import type { Kysely } from 'kysely';
 import type { PostedCard, RevealEntry, RevealVault } from '../../../ports/store.js';
 import type { Database } from '../schema.js';

@@ -1,5 +1,4 @@
-// The Control Panel's saved user searches, per admin and name (saved_searches table). Split out of
-// sql-store.ts so saved-search storage can be read and changed on its own.
+// The Control Panel's saved user searches, per admin and name (saved_searches table).
 import type { Kysely } from 'kysely';
 import type { UserSearch } from '../../../domain/user-search.js';
 import type { SavedSearch, SavedSearchStore } from '../../../ports/store.js';
