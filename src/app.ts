@@ -2,6 +2,7 @@
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext } from 'botbuilder';
 import type { DestinationStream, Logger } from 'pino';
 import { PinDeskBot } from './chat/bot.js';
+import { ChannelCards } from './chat/channel-cards.js';
 import { PrivateDelivery } from './chat/conversation.js';
 import { messagesEndpoint } from './chat/messages-endpoint.js';
 import { RequestMessenger } from './chat/request-messenger.js';
@@ -47,6 +48,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       MicrosoftAppTenantId: config.app.tenantId ?? '',
     }),
   );
+  adapter.use(new ChannelCards());
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
     log.error({ err: error, channelId: context.activity.channelId, activityType: context.activity.type }, 'turn failed');
     if (context.activity.type === 'message') await context.sendActivity(errorMessage(error)).catch(() => undefined);

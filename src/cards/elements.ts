@@ -1,6 +1,7 @@
 // Small builders for Adaptive Card 1.5 JSON, and the card verbs PinDesk answers to. Every button is
-// an Action.Execute (Teams Universal Actions) whose fallback is an Action.Submit with the same data
-// (Emulator, Web Chat), so one handler serves both. Card data is only a verb and an opaque id.
+// built as an Action.Execute (Teams Universal Actions) whose fallback is an Action.Submit with the
+// same data; for every channel but Teams it is sent as that Action.Submit (for-channel.ts). One
+// handler serves both. Card data is only a verb and an opaque id.
 
 export type CardElement = Record<string, unknown>;
 export interface AdaptiveCard extends CardElement {

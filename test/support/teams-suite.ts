@@ -25,6 +25,9 @@ export function teamsSuite(directory: string, env: () => Record<string, string>)
         expect(turn.sent[0]!.conversationId).toBe('personal:29:pilar');
         const card = cardOf(turn.sent[0]);
         expect(pinOnCard(card)).toBeUndefined();
+        // Teams gets Universal Actions, with the Submit fallback carrying the same data.
+        const button = action(card, 'Reveal PIN');
+        expect(button).toMatchObject({ type: 'Action.Execute', verb: 'pin.reveal', fallback: { type: 'Action.Submit', data: button.data } });
 
         const reveal = await chat.execute(action(card, 'Reveal PIN'));
         expect(reveal.status).toBe(200);
