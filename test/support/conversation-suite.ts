@@ -1,6 +1,8 @@
 // The helpdesk admin's day in the Emulator: every bullet of the first issue, over HTTP, with the
 // real server and SQLite; clicks arrive as Action.Submit messages. Parametrised by directory: the
 // demo file, OpenLDAP and Samba AD run the same conversations.
+import Database from 'better-sqlite3';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../src/adapters/sql/sqlite.js';
 import { isPinAcceptable } from '../../src/domain/pin-rules.js';
@@ -313,6 +315,21 @@ export function conversationSuite(directory: string, env: () => Record<string, s
       });
     });
 
+    describe('the periodic sweep', () => {
+      it('deletes a sealed PIN past REVEAL_TTL with no click at all, and only such PINs', async () => {
+        const pilar = h.emulator('pilar');
+        const sealed = (ref: string) => sealedColumn(h, ref);
+        const expiring = action(cardOf((await pilar.say('set pin Kendra Sato')).sent[0]), 'Reveal PIN').data.ref as string;
+        expect(sealed(expiring)).toEqual(expect.any(String));
+        h.clock.advance(10 * 60_000 + 1);
+        const fresh = action(cardOf((await pilar.say('set pin Dana Box')).sent[0]), 'Reveal PIN').data.ref as string;
+        // What the server's timer runs every 30 s (the timer reads the same controlled clock).
+        await h.app.sweep();
+        expect(sealed(expiring)).toBeNull();
+        expect(sealed(fresh)).toEqual(expect.any(String));
+      });
+    });
+
     describe('the audit trail', () => {
       it('has one record per attempt, allowed, refused or failed', async () => {
         const before = (await auditRows()).length;
@@ -337,4 +354,16 @@ export function conversationSuite(directory: string, env: () => Record<string, s
     });
 
   });
+}
+
+/** The reveals.sealed column of one reveal, read straight from the SQLite file. */
+function sealedColumn(h: Harness, ref: string): string | null {
+  const db = new Database(path.join(h.dataDir, 'pindesk.sqlite'), { readonly: true });
+  try {
+    const row = db.prepare('select sealed from reveals where id = ?').get(ref) as { sealed: string | null } | undefined;
+    if (!row) throw new Error(`no reveal ${ref}`);
+    return row.sealed;
+  } finally {
+    db.close();
+  }
 }
