@@ -338,6 +338,12 @@ export function conversationSuite(directory: string, env: () => Record<string, s
         await h.emulator('pilar').say('set pin Ken Myer 123');
         await h.emulator('pilar').say('gibberish');
         await h.emulator('mallory').say('help');
+        // A real fault: the PIN store refuses every write to PIN records (the audit table still
+        // works), so setting a PIN fails half-way through its transaction.
+        const statusBefore = cardText(cardOf((await h.emulator('pilar').say('pin status Ken Myer')).sent[0]));
+        const failed = await withPinWritesFailing(h, () => h.emulator('pilar').say('set pin Ken Myer'));
+        expect(sentText(failed)).toMatch(/The PIN service failed, so nothing was changed/);
+        expect(cardText(cardOf((await h.emulator('pilar').say('pin status Ken Myer')).sent[0]))).toBe(statusBefore);
         const rows = (await auditRows()).slice(before);
         expect(rows.map((r) => [r.actor, r.action, r.outcome, r.reason])).toEqual([
           ['pilar.ackerman@contoso.com', 'pin-status', 'ok', null],
@@ -345,15 +351,41 @@ export function conversationSuite(directory: string, env: () => Record<string, s
           ['pilar.ackerman@contoso.com', 'set-pin', 'refused', 'pin-rule:too-short'],
           ['pilar.ackerman@contoso.com', 'command', 'refused', 'bad-command'],
           ['mallory', 'command', 'refused', 'unknown-caller:not-in-directory'],
+          ['pilar.ackerman@contoso.com', 'pin-status', 'ok', null],
+          ['pilar.ackerman@contoso.com', 'set-pin', 'failed', 'backend-error'],
+          ['pilar.ackerman@contoso.com', 'pin-status', 'ok', null],
         ]);
+        // One record per attempt: every request id once, the failed one included.
+        expect(new Set(rows.map((r) => r.request_id)).size).toBe(rows.length);
+        expect(rows.filter((r) => r.outcome === 'failed').map((r) => r.target)).toEqual(['sip:ken.myer@contoso.com']);
         for (const row of rows) {
-          expect(row.request_id).toBeTruthy();
-          expect(row.at).toBeGreaterThan(0);
+          expect(row.request_id).toMatch(/^in-\d+$/);
+          expect(row.at).toBe(h.clock.now);
         }
       });
     });
 
   });
+}
+
+/**
+ * Runs `body` while the SQLite file refuses every insert or update of a PIN record (triggers that
+ * raise, added and dropped through a second connection, as a failing disk or a broken backend
+ * would): a real store fault that leaves the rest of the store, the audit table included, working.
+ */
+async function withPinWritesFailing<T>(h: Harness, body: () => Promise<T>): Promise<T> {
+  const db = new Database(path.join(h.dataDir, 'pindesk.sqlite'));
+  db.pragma('busy_timeout = 5000');
+  try {
+    db.exec(`
+      create trigger fault_pin_insert before insert on pin_records begin select raise(abort, 'injected fault'); end;
+      create trigger fault_pin_update before update on pin_records begin select raise(abort, 'injected fault'); end;
+    `);
+    return await body();
+  } finally {
+    db.exec('drop trigger if exists fault_pin_insert; drop trigger if exists fault_pin_update;');
+    db.close();
+  }
 }
 
 /** The reveals.sealed column of one reveal, read straight from the SQLite file. */
