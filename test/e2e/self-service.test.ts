@@ -303,10 +303,14 @@ describe('in the Emulator (Action.Submit)', () => {
   it('the whole flow with Submit clicks and in-place updates', async () => {
     expect((await h.emulator('anne', 'emulator-approvals').say('approvals here')).sent[0]!.activity.text).toMatch(/will be posted in this conversation/);
     const ask = await h.emulator('kmyer').say('reset my pin - forgot it');
-    const approval = cardOf(ask.sent.find((s) => s.conversationId === 'emulator-approvals'));
+    const approvalSent = ask.sent.find((s) => s.conversationId === 'emulator-approvals')!;
+    const approval = cardOf(approvalSent);
     const approve = await h.emulator('pilar', 'emulator-approvals').submit(action(approval, 'Approve'));
     const pinCardSent = approve.sent.find((s) => s.conversationId === 'emulator-kmyer' && s.kind === 'send' && cardOf(s));
-    expect(approve.sent.find((s) => s.conversationId === 'emulator-approvals' && s.kind === 'update')).toBeDefined();
+    // The approval card itself is redrawn, once, saying who approved.
+    const redrawn = approve.sent.filter((s) => s.conversationId === 'emulator-approvals' && s.kind === 'update');
+    expect(redrawn.map((s) => s.activityId)).toEqual([approvalSent.activityId]);
+    expect(cardText(cardOf(redrawn[0]))).toContain('Approved by Pilar Ackerman');
     expect(approve.sent.find((s) => s.conversationId === 'emulator-approvals' && s.kind === 'send')?.activity.text).toMatch(/Request from Ken Myer: Approved by Pilar Ackerman/);
     const revealed = await h.emulator('kmyer').submit(action(cardOf(pinCardSent), 'Reveal PIN'));
     expect(revealed.sent[0]).toMatchObject({ kind: 'update', activityId: pinCardSent!.activityId });
