@@ -19,9 +19,14 @@ describe('Teams manifest', () => {
 
   it('the validator does catch mistakes', () => {
     const { manifest } = buildManifest(template, {});
-    manifest.bots[0].commandLists[0].commands.push({ title: 'x'.repeat(40), description: 'too long a title' });
+    const commands = manifest.bots[0].commandLists[0].commands;
+    commands.push({ title: 'x'.repeat(40), description: 'too long a title' });
     delete manifest.name;
-    expect(validateManifest(manifest).length).toBeGreaterThanOrEqual(2);
+    // Both mistakes, each named where it is, and nothing else.
+    expect(validateManifest(manifest)).toEqual([
+      "/ must have required property 'name'",
+      `/bots/0/commandLists/0/commands/${commands.length - 1}/title must NOT have more than 32 characters`,
+    ]);
   });
 
   it('refuses a bot id that is not a GUID', () => {

@@ -21,10 +21,10 @@ export const OPENAPI = {
                 additionalProperties: false,
                 required: ['pin'],
                 properties: {
-                  line: { type: 'string', example: '+14255550100', description: 'The caller\'s phone number (a line URI or E.164).' },
-                  extension: { type: 'string', example: '0100', description: "The line URI's ;ext=, or the last digits of its number." },
-                  sip: { type: 'string', example: 'sip:ken.myer@contoso.com' },
-                  pin: { type: 'string', example: '730194' },
+                  line: { type: 'string', pattern: '^(tel:)?\\+?[\\d\\-. ()]{3,30}(;.*)?$', example: '+14255550100', description: 'The caller\'s phone number (a line URI or E.164).' },
+                  extension: { type: 'string', pattern: '^\\d{2,10}$', example: '0100', description: "The line URI's ;ext=, or the last digits of its number." },
+                  sip: { type: 'string', pattern: '^(sip:)?[^\\s@]+@[^\\s@]+$', example: 'sip:ken.myer@contoso.com' },
+                  pin: { type: 'string', minLength: 1, maxLength: 64, example: '730194' },
                 },
                 oneOf: [{ required: ['line'] }, { required: ['extension'] }, { required: ['sip'] }],
               },
@@ -38,6 +38,7 @@ export const OPENAPI = {
               'application/json': {
                 schema: {
                   type: 'object',
+                  required: ['result'],
                   properties: {
                     result: {
                       type: 'string',
@@ -49,12 +50,28 @@ export const OPENAPI = {
               },
             },
           },
-          '400': { description: 'The body is not valid; `field` names the problem.' },
-          '401': { description: 'Missing or unknown API key.' },
-          '503': { description: 'The API is not configured (no VERIFY_API_KEYS) or the store is unavailable.' },
+          '400': { description: 'The body is not valid; `field` names the problem.', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+          '401': { description: 'Missing or unknown API key.', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+          '503': {
+            description: 'The API is not configured (no VERIFY_API_KEYS) or the store is unavailable.',
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+          },
         },
       },
     },
   },
-  components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
+  components: {
+    securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } },
+    schemas: {
+      Error: {
+        type: 'object',
+        required: ['error'],
+        additionalProperties: false,
+        properties: {
+          error: { type: 'string', description: 'What went wrong, for a person to read.' },
+          field: { type: 'string', description: 'With 400: the request field at fault (`body` for the body as a whole).' },
+        },
+      },
+    },
+  },
 } as const;

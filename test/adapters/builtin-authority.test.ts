@@ -9,12 +9,14 @@ import { tempStore } from '../support/store.js';
 let store: SqlStore;
 let cleanup: () => Promise<void>;
 let authority: BuiltInPinAuthority;
+let hasher: PinHasher;
 const at = new Date('2026-11-27T10:00:00Z');
 const user = 'user-1';
 
 beforeEach(async () => {
   ({ store, cleanup } = await tempStore());
-  authority = new BuiltInPinAuthority(store.db, new PinHasher(randomBytes(32)));
+  hasher = new PinHasher(randomBytes(32));
+  authority = new BuiltInPinAuthority(store.db, hasher);
 });
 afterEach(async () => cleanup());
 
@@ -75,12 +77,97 @@ describe('built-in PIN authority', () => {
     expect(Number(count.n)).toBe(20);
   });
 
-  it('concurrent lock and set: the set never slips past the lock', async () => {
+  it('a set after a lock is refused and changes nothing: same hash, same row, no history entry', async () => {
     await authority.setPin({ userId: user, pin: '730194', at, historyCount: 0 });
-    const results = await Promise.all([authority.lock(user, at), authority.setPin({ userId: user, pin: '481620', at, historyCount: 0 }), authority.lock(user, at)]);
-    const state = await authority.state(user);
-    expect(state.adminLocked).toBe(true);
-    // Either the set ran before the first lock (set) or after it (refused): never a set on a locked PIN.
-    expect(['set', 'locked']).toContain(results[1]);
+    await authority.lock(user, new Date(at.getTime() + 1));
+    const before = await pinRow(user);
+    const historyBefore = await historyRows(user);
+    expect(await authority.setPin({ userId: user, pin: '481620', at: new Date(at.getTime() + 2), historyCount: 0 })).toBe('locked');
+    expect(await pinRow(user)).toEqual(before);
+    expect(hasher.matches(user, '730194', before.pin_hash!)).toBe(true);
+    expect(await historyRows(user)).toEqual(historyBefore);
+  });
+
+  it.each([
+    ['locked after too many failed logons', { failure_locked: 1 }],
+    ['temporarily locked (local limit)', { temporary_lock_until: at.getTime() + 60_000 }],
+  ])('refuses to set a PIN %s, and changes nothing', async (_, lock) => {
+    await authority.setPin({ userId: user, pin: '730194', at, historyCount: 0 });
+    await store.db.updateTable('pin_records').set(lock).where('user_id', '=', user).execute();
+    const before = await pinRow(user);
+    expect(await authority.setPin({ userId: user, pin: '481620', at, historyCount: 0 })).toBe('locked');
+    expect(await pinRow(user)).toEqual(before);
+    expect(await authority.setPin({ userId: user, pin: '481620', at, historyCount: 0, unlockFirst: true })).toBe('set');
+  });
+
+  it('a temporary lock that has run out does not stop a set', async () => {
+    await authority.setPin({ userId: user, pin: '730194', at, historyCount: 0 });
+    await store.db.updateTable('pin_records').set({ temporary_lock_until: at.getTime() }).where('user_id', '=', user).execute();
+    expect(await authority.setPin({ userId: user, pin: '481620', at, historyCount: 0 })).toBe('set');
+    expect(hasher.matches(user, '481620', (await pinRow(user)).pin_hash!)).toBe(true);
+  });
+
+  // Lock and set commute except for the set's own answer, so "the set ran first" and "the set
+  // ignored the lock" look alike under concurrency; the test above pins the order down. Here each
+  // interleaving must give exactly what some one-at-a-time order of the same calls would give:
+  // the set's answer, the locks' wasLocked answers, the final lock state and which PIN is live.
+  it.each<{ ops: Op[] }>([
+    { ops: ['lock', 'set', 'lock'] },
+    { ops: ['set', 'lock'] },
+    { ops: ['lock', 'set'] },
+    { ops: ['lock', 'set', 'set'] },
+    { ops: ['set', 'lock', 'set', 'lock'] },
+  ])('concurrent $ops: the outcome is that of one serial order (the set never slips past the lock)', async ({ ops }) => {
+    await authority.setPin({ userId: user, pin: '730194', at, historyCount: 0 });
+    const results = await Promise.all(
+      ops.map((op, i) => (op === 'lock' ? authority.lock(user, at).then((r) => (r.wasLocked ? 'was-locked' : 'was-unlocked')) : authority.setPin({ userId: user, pin: NEW_PINS[i]!, at, historyCount: 0 }))),
+    );
+    const row = await pinRow(user);
+    const live = ['730194', ...NEW_PINS].find((pin) => hasher.matches(user, pin, row.pin_hash!));
+    const observed = { results, live, locked: row.admin_locked === 1 };
+    const serial = permutations(ops.map((op, i) => i)).map((order) => simulate(ops, order));
+    expect(serial).toContainEqual(observed);
+    expect(observed.locked).toBe(true);
+    // Exactly one lock found the PIN unlocked; a set said 'set' exactly when its PIN was stored.
+    expect(results.filter((r) => r === 'was-unlocked')).toHaveLength(1);
+    const sets = ops.flatMap((op, i) => (op === 'set' ? [i] : []));
+    const history = (await historyRows(user)).map((h) => sets.find((i) => hasher.matches(user, NEW_PINS[i]!, h.pin_hash)) ?? 'initial');
+    expect(history[0]).toBe('initial');
+    expect(history.slice(1).sort()).toEqual(sets.filter((i) => results[i] === 'set').sort());
   });
 });
+
+type Op = 'lock' | 'set';
+/** The PIN each position in an op list sets, if it is a set. */
+const NEW_PINS = ['481620', '592731', '603842', '714953'];
+
+/** What running the ops one at a time, in this order, answers and leaves (the model). */
+function simulate(ops: Op[], order: number[]): { results: string[]; live: string; locked: boolean } {
+  let locked = false;
+  let live = '730194';
+  const results: string[] = new Array(ops.length);
+  for (const i of order) {
+    if (ops[i] === 'lock') {
+      results[i] = locked ? 'was-locked' : 'was-unlocked';
+      locked = true;
+    } else if (locked) results[i] = 'locked';
+    else {
+      results[i] = 'set';
+      live = NEW_PINS[i]!;
+    }
+  }
+  return { results, live, locked };
+}
+
+function permutations<T>(items: T[]): T[][] {
+  if (items.length <= 1) return [items];
+  return items.flatMap((item, i) => permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]));
+}
+
+async function pinRow(userId: string) {
+  return store.db.selectFrom('pin_records').selectAll().where('user_id', '=', userId).executeTakeFirstOrThrow();
+}
+
+async function historyRows(userId: string) {
+  return store.db.selectFrom('pin_history').selectAll().where('user_id', '=', userId).orderBy('id').execute();
+}

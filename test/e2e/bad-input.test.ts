@@ -1,4 +1,6 @@
 // Bad input gets a short, clear answer and changes nothing; the server keeps serving.
+import Database from 'better-sqlite3';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cardOf, cardText, startHarness, type Harness } from '../support/harness.js';
 
@@ -7,6 +9,16 @@ beforeAll(async () => {
   h = await startHarness();
 });
 afterAll(async () => h?.stop());
+
+/** PINs set so far, for anyone (every set adds a history row). */
+function pinsEverSet(): number {
+  const db = new Database(path.join(h.dataDir, 'pindesk.sqlite'), { readonly: true });
+  try {
+    return (db.prepare('select count(*) as n from pin_history').get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
+}
 
 async function kenStatus(): Promise<string> {
   return cardText(cardOf((await h.emulator('anne').say('pin status Ken Myer')).sent[0]));
@@ -22,16 +34,21 @@ describe('messages', () => {
     ['set pin مرحبا', /No user matches/],
     ['set pin *)(objectClass=*', /No user matches/],
     ['set pin \\\\00', /No user matches/],
-    ['set pin Ken\u0000Myer', /No user matches|PIN set/],
-  ])('%#: a clear answer', async (text, answer) => {
+    // NUL is dropped before parsing (grammar normalizeText), so this names "KenMyer": nobody. It
+    // must never reach Ken Myer by way of a filter that stops at the NUL.
+    ['set pin Ken\u0000Myer', /^No user matches "KenMyer"\. Did you mean Ken Myer\b/],
+  ])('%#: a clear answer, and nothing changes', async (text, answer) => {
     const before = await kenStatus();
+    const pinsSetBefore = pinsEverSet();
     const turn = await h.emulator('pilar').say(text);
     expect(turn.status).toBe(200);
     expect(turn.sent).toHaveLength(1);
     const reply = turn.sent[0]!.activity.text ?? cardText(cardOf(turn.sent[0]));
     expect(reply).toMatch(answer);
     expect(reply.length).toBeLessThan(400);
-    if (!/PIN set/.test(reply)) expect(await kenStatus()).toBe(before);
+    expect(turn.sent[0]!.activity.attachments ?? []).toEqual([]);
+    expect(await kenStatus()).toBe(before);
+    expect(pinsEverSet()).toBe(pinsSetBefore);
   });
 
   it('a message without text (an attachment only) is answered', async () => {

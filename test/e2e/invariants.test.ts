@@ -4,7 +4,7 @@
 import Database from 'better-sqlite3';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { action, cardOf, invokeCard, startHarness, type Harness, type TeamsMember } from '../support/harness.js';
+import { action, cardOf, cardText, invokeCard, startHarness, type Harness, type TeamsMember } from '../support/harness.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -40,7 +40,7 @@ describe('a PIN is never written in clear text', () => {
     await chat.say(`set pin Ken Myer ${MANUAL_PIN}x`);
     // And an ambiguous target: the PIN waits, sealed, in the picker's continuation.
     const picker = await chat.say(`set pin Ken ${MANUAL_PIN}`);
-    expect(cardOf(picker.sent[0])).toBeDefined();
+    expect(cardText(cardOf(picker.sent[0]))).toContain('Several users match "Ken"');
 
     const before = everywhereButTheRevealedCard();
     expect(before.connector).not.toContain(MANUAL_PIN);

@@ -1,19 +1,29 @@
 // PIN policy administration and the audit trail, in chat, end to end.
 import Database from 'better-sqlite3';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cardOf, cardText, startHarness, type Harness } from '../support/harness.js';
 
+// Every test starts its own server (a fresh store: only the Global policy, at its defaults) and
+// creates the policies it needs, so each runs alone, in any order.
 let h: Harness;
-beforeAll(async () => {
+beforeEach(async () => {
   h = await startHarness();
 });
-afterAll(async () => h?.stop());
+afterEach(async () => h?.stop());
 
 const reply = async (user: string, text: string) => {
   const turn = await h.emulator(user).say(text);
   return turn.sent[0]!.activity.text ?? cardText(cardOf(turn.sent[0]));
 };
+
+/** The policies most tests lean on, made as an administrator would. */
+async function createRedmondAndStrictPin(): Promise<void> {
+  expect(await reply('anne', 'new pin policy site:Redmond min 6 history 3 lifetime 90 attempts 10 common-patterns no')).toContain('MinPasswordLength: 6');
+  expect(await reply('anne', 'New-CsPinPolicy -Identity StrictPin -MinPasswordLength 8 -PINHistoryCount 5 -AllowCommonPatterns $false -Description "Executives"')).toContain(
+    'PIN policy tag:StrictPin',
+  );
+}
 
 function auditReasons(action: string): string[] {
   const db = new Database(path.join(h.dataDir, 'pindesk.sqlite'), { readonly: true });
@@ -42,10 +52,13 @@ describe('PIN policies in chat', () => {
     expect(ken).toContain('It comes from their site.');
     expect(await reply('vera', 'pin policy Ken Meyer')).toContain('Global');
     expect(await reply('pilar', 'set pin Ken Myer 73019')).toMatch(/at least 6 digits/);
-    expect(auditReasons('new-policy').at(-1)).toContain('"MinPasswordLength":[null,6]');
+    const created = auditReasons('new-policy');
+    expect(created).toHaveLength(1);
+    expect(created[0]).toContain('"MinPasswordLength":[null,6]');
   });
 
   it('creates, grants and revokes a per-user policy (cmdlet forms)', async () => {
+    expect(await reply('anne', 'new pin policy site:Redmond min 6')).toContain('MinPasswordLength: 6');
     expect(await reply('anne', 'New-CsPinPolicy -Identity StrictPin -MinPasswordLength 8 -PINHistoryCount 5 -AllowCommonPatterns $false -Description "Executives"')).toContain(
       'PIN policy tag:StrictPin',
     );
@@ -53,14 +66,16 @@ describe('PIN policies in chat', () => {
     expect(await reply('vera', 'pin policy Ken Myer')).toContain('It comes from a per-user policy granted to them.');
     expect(await reply('pilar', 'set pin Ken Myer 730194')).toMatch(/at least 8 digits/);
     expect(await reply('pilar', 'Grant-CsPinPolicy -Identity "Ken Myer" -PolicyName $null')).toMatch(/Revoked .* Ken Myer\. Their PINs now follow \*\*site:Redmond\*\*/);
-    expect(auditReasons('revoke-policy').at(-1)).toBe('{"PinPolicy":["StrictPin",null]}');
+    expect(auditReasons('revoke-policy')).toEqual(['{"PinPolicy":["StrictPin",null]}']);
     expect(await reply('pilar', 'grant pin policy StrictPin to Ken Myer')).toContain('Granted');
     expect(await reply('pilar', 'revoke pin policy from Ken Myer')).toContain('Revoked');
   });
 
   it('changes Global with Set-CsPinPolicy, removes a site policy, resets Global', async () => {
+    await createRedmondAndStrictPin();
+    expect(await reply('vera', 'pin policy Ken Myer')).toContain('site:Redmond');
     expect(await reply('anne', 'Set-CsPinPolicy -MinPasswordLength 7')).toContain('MinPasswordLength: 7');
-    expect(auditReasons('set-policy').at(-1)).toBe('{"MinPasswordLength":[5,7]}');
+    expect(auditReasons('set-policy')).toEqual(['{"MinPasswordLength":[5,7]}']);
     expect(await reply('anne', 'Remove-CsPinPolicy -Identity site:Redmond')).toMatch(/Removed PIN policy \*\*site:Redmond\*\*/);
     expect(await reply('vera', 'pin policy Ken Myer')).toContain('Global');
     expect(await reply('anne', 'Remove-CsPinPolicy -Identity Global')).toContain('MinPasswordLength: 5');
@@ -86,15 +101,22 @@ describe('PIN policies in chat', () => {
     ['new pin policy bad/name min 6', /is not a policy identity/],
     ['New-CsPinPolicy -MinPasswordLength 6', /-Identity is required/],
   ])('%s is refused: %s', async (command, message) => {
+    await createRedmondAndStrictPin();
     const before = await reply('vera', 'pin policies');
+    const kenBefore = await reply('vera', 'pin policy Ken Myer');
     expect(await reply('anne', command)).toMatch(message);
     expect(await reply('vera', 'pin policies')).toBe(before);
+    expect(await reply('vera', 'pin policy Ken Myer')).toBe(kenBefore);
   });
 
   it('only CsAdministrator changes policies; granting needs CsAdministrator or CsUserAdministrator', async () => {
+    await createRedmondAndStrictPin();
+    const before = await reply('vera', 'pin policies');
     expect(await reply('pilar', 'new pin policy site:Dublin min 6')).toMatch(/can't change PIN policies: that needs CsAdministrator/);
     expect(await reply('chris', 'grant pin policy StrictPin to Ken Myer')).toMatch(/can't grant PIN policies/);
     expect(await reply('kmyer', 'pin policies')).toMatch(/can't view PIN status/);
+    expect(await reply('vera', 'pin policies')).toBe(before);
+    expect(await reply('vera', 'pin policy Ken Myer')).toContain('PIN policy for Ken Myer: site:Redmond');
   });
 });
 

@@ -2,7 +2,7 @@
 // PIN reaches the requester alone. Real server, SQLite, demo directory, fake Bot Connector.
 import Database from 'better-sqlite3';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isPinAcceptable } from '../../src/domain/pin-rules.js';
 import { phoneNumberOf } from '../../src/domain/common-patterns.js';
 import { GLOBAL_DEFAULTS } from '../../src/domain/policy.js';
@@ -49,13 +49,15 @@ async function request(h: Harness, who: TeamsMember, text = 'reset my pin - new 
   return { requester, turn, requesterCard, approval: approvalCardIn(turn) };
 }
 
+// Every test starts its own server (a fresh store, the clock at 27 Nov 2026 10:00 UTC), so each
+// runs alone, in any order.
 describe('self-service PIN requests', () => {
   let h: Harness;
-  beforeAll(async () => {
+  beforeEach(async () => {
     // Many requests per user here; the daily limit has its own test below.
     h = await setUp({ REQUESTS_PER_DAY: '50' });
   });
-  afterAll(async () => h?.stop());
+  afterEach(async () => h?.stop());
 
   it('reset: request → approval in the channel → PIN to the requester alone → reveal', async () => {
     const { requester, requesterCard, approval } = await request(h, ken);
@@ -175,20 +177,29 @@ describe('self-service PIN requests', () => {
     expect(pinOnCard(invokeCard(await requester.execute(action(pinCard, 'Reveal PIN'))))).toMatch(/^\d{5}$/);
   });
 
-  it('requests expire after REQUEST_TTL, driven by the store (also across a restart)', async () => {
+  it('requests expire after REQUEST_TTL, driven by the store (also across a restart), exactly once', async () => {
     const { approval } = await request(h, kenMeyer, 'reset my pin - lost it');
+    const ref = action(approval, 'Approve').data.ref as string;
     await h.restart();
     h.clock.advance(24 * 3_600_000 + 1);
     const before = h.connector.activities.length;
-    await h.app.sweep();
+    // Several sweeps at once (the timer on several instances): one expiry, each card redrawn once.
+    await Promise.all([h.app.sweep(), h.app.sweep(), h.app.sweep()]);
     const sent = h.connector.activities.slice(before);
     const updates = sent.filter((s) => s.kind === 'update');
     expect(updates.map((u) => u.conversationId).sort()).toEqual([APPROVALS, 'personal:29:kmeyer'].sort());
     for (const update of updates) expect(cardText(cardOf(update))).toContain('Expired');
-    expect(sent.find((s) => s.conversationId === 'personal:29:kmeyer' && s.activity.text)?.activity.text).toMatch(/expired before anyone decided/);
+    const told = sent.filter((s) => s.conversationId === 'personal:29:kmeyer' && s.activity.text);
+    expect(told.map((s) => s.activity.text)).toEqual([expect.stringMatching(/expired before anyone decided/)]);
+    expect(sent).toHaveLength(3);
     const stale = await h.teams(pilar, { type: 'channel', id: APPROVALS }).execute(action(approval, 'Approve'));
     expect(cardText(invokeCard(stale))).toContain('Expired');
-    expect(dbRows(h, "select count(*) n from audit where action = 'request-expired'")[0].n).toBeGreaterThanOrEqual(1);
+    // A later sweep finds nothing to do.
+    const afterFirst = h.connector.activities.length;
+    await h.app.sweep();
+    expect(h.connector.activities.length).toBe(afterFirst);
+    expect(dbRows(h, "select state from pin_requests where id = ?", ref)[0].state).toBe('expired');
+    expect(dbRows(h, "select request_id from audit where action = 'request-expired'")).toEqual([{ request_id: ref }]);
   });
 
   it('asking again after a request timed out (before the sweep) expires the old one and redraws its cards', async () => {
@@ -202,10 +213,17 @@ describe('self-service PIN requests', () => {
     expect(redrawn.length).toBe(1);
     expect(cardText(cardOf(redrawn[0]))).toContain('Expired');
     expect(dbRows(h, 'select state from pin_requests where id = ?', oldRef)[0].state).toBe('expired');
+    // Expired once, here; the sweep that comes later has nothing left to expire or redraw.
+    const before = h.connector.activities.length;
+    await h.app.sweep();
+    expect(h.connector.activities.length).toBe(before);
+    expect(dbRows(h, "select request_id from audit where action = 'request-expired'")).toEqual([{ request_id: oldRef }]);
     await again.requester.execute(action(again.requesterCard, 'Cancel request'));
   });
 
   it('lists: my requests, pending requests; refuses those who cannot dial in or are not enabled', async () => {
+    const earlier = await request(h, ken, 'reset my pin');
+    await h.teams(pilar, { type: 'channel', id: APPROVALS }).execute(action(earlier.approval, 'Approve'));
     const mine = cardText(cardOf((await h.teams(ken).say('my requests')).sent[0]));
     expect(mine).toContain('Your recent PIN requests');
     expect(mine).toMatch(/Approved by/);
@@ -224,10 +242,10 @@ describe('self-service PIN requests', () => {
 
 describe('limits', () => {
   let h: Harness;
-  beforeAll(async () => {
+  beforeEach(async () => {
     h = await setUp({ REQUESTS_PER_DAY: '2', DECISIONS_PER_MINUTE: '2' });
   });
-  afterAll(async () => h?.stop());
+  afterEach(async () => h?.stop());
 
   it('requests per user per day', async () => {
     const first = await request(h, ken, 'reset my pin');
@@ -235,6 +253,30 @@ describe('limits', () => {
     const second = await request(h, ken, 'reset my pin');
     await second.requester.execute(action(second.requesterCard, 'Cancel request'));
     expect((await h.teams(ken).say('reset my pin')).sent[0]!.activity.text).toMatch(/made 2 PIN requests in the last 24 hours/);
+  });
+
+  it('the daily limit counts the last 24 hours: still refused after 2 minutes and after 23 h 59 min', async () => {
+    const MINUTE = 60_000;
+    const refused = async () => expect((await h.teams(ken).say('reset my pin')).sent[0]!.activity.text).toMatch(/made 2 PIN requests in the last 24 hours/);
+    const askAndCancel = async () => {
+      const asked = await request(h, ken, 'reset my pin');
+      expect(cardText(asked.requesterCard)).toContain('Waiting for approval');
+      await asked.requester.execute(action(asked.requesterCard, 'Cancel request'));
+    };
+    await askAndCancel(); // at 10:00
+    h.clock.advance(MINUTE);
+    await askAndCancel(); // at 10:01
+    h.clock.advance(2 * MINUTE); // 10:03
+    await refused();
+    h.clock.advance(24 * 60 * MINUTE - 4 * MINUTE); // 09:59 the next day: both still inside
+    await refused();
+    h.clock.advance(MINUTE); // 10:00: the first is exactly 24 h old, still counted
+    await refused();
+    h.clock.advance(1); // just past it: only the 10:01 request counts
+    await askAndCancel();
+    await refused(); // the 10:01 request and this one
+    h.clock.advance(MINUTE); // the 10:01 request is past 24 h now
+    await askAndCancel();
   });
 
   it('approve/deny presses per approver per minute', async () => {
@@ -253,18 +295,22 @@ describe('limits', () => {
 
 describe('in the Emulator (Action.Submit)', () => {
   let h: Harness;
-  beforeAll(async () => {
+  beforeEach(async () => {
     h = await startHarness();
   });
-  afterAll(async () => h?.stop());
+  afterEach(async () => h?.stop());
 
   it('the whole flow with Submit clicks and in-place updates', async () => {
     expect((await h.emulator('anne', 'emulator-approvals').say('approvals here')).sent[0]!.activity.text).toMatch(/will be posted in this conversation/);
     const ask = await h.emulator('kmyer').say('reset my pin - forgot it');
-    const approval = cardOf(ask.sent.find((s) => s.conversationId === 'emulator-approvals'));
+    const approvalSent = ask.sent.find((s) => s.conversationId === 'emulator-approvals')!;
+    const approval = cardOf(approvalSent);
     const approve = await h.emulator('pilar', 'emulator-approvals').submit(action(approval, 'Approve'));
     const pinCardSent = approve.sent.find((s) => s.conversationId === 'emulator-kmyer' && s.kind === 'send' && cardOf(s));
-    expect(approve.sent.find((s) => s.conversationId === 'emulator-approvals' && s.kind === 'update')).toBeDefined();
+    // The approval card itself is redrawn, once, saying who approved.
+    const redrawn = approve.sent.filter((s) => s.conversationId === 'emulator-approvals' && s.kind === 'update');
+    expect(redrawn.map((s) => s.activityId)).toEqual([approvalSent.activityId]);
+    expect(cardText(cardOf(redrawn[0]))).toContain('Approved by Pilar Ackerman');
     expect(approve.sent.find((s) => s.conversationId === 'emulator-approvals' && s.kind === 'send')?.activity.text).toMatch(/Request from Ken Myer: Approved by Pilar Ackerman/);
     const revealed = await h.emulator('kmyer').submit(action(cardOf(pinCardSent), 'Reveal PIN'));
     expect(revealed.sent[0]).toMatchObject({ kind: 'update', activityId: pinCardSent!.activityId });
@@ -282,10 +328,10 @@ describe('in the Emulator (Action.Submit)', () => {
 
 describe('approvers in APPROVERS get the card in their 1:1 chat', () => {
   let h: Harness;
-  beforeAll(async () => {
+  beforeEach(async () => {
     h = await startHarness({ APPROVERS: 'anne.wallace@contoso.com, pilar.ackerman@contoso.com' });
   });
-  afterAll(async () => h?.stop());
+  afterEach(async () => h?.stop());
 
   it('once they have written to PinDesk; never the requester themself', async () => {
     await h.teams(anne).say('help');

@@ -1,6 +1,8 @@
 // The helpdesk admin's day in the Emulator: every bullet of the first issue, over HTTP, with the
 // real server and SQLite; clicks arrive as Action.Submit messages. Parametrised by directory: the
 // demo file, OpenLDAP and Samba AD run the same conversations.
+import Database from 'better-sqlite3';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../src/adapters/sql/sqlite.js';
 import { isPinAcceptable } from '../../src/domain/pin-rules.js';
@@ -316,6 +318,21 @@ export function conversationSuite(directory: string, env: () => Record<string, s
       });
     });
 
+    describe('the periodic sweep', () => {
+      it('deletes a sealed PIN past REVEAL_TTL with no click at all, and only such PINs', async () => {
+        const pilar = h.emulator('pilar');
+        const sealed = (ref: string) => sealedColumn(h, ref);
+        const expiring = action(cardOf((await pilar.say('set pin Kendra Sato')).sent[0]), 'Reveal PIN').data.ref as string;
+        expect(sealed(expiring)).toEqual(expect.any(String));
+        h.clock.advance(10 * 60_000 + 1);
+        const fresh = action(cardOf((await pilar.say('set pin Dana Box')).sent[0]), 'Reveal PIN').data.ref as string;
+        // What the server's timer runs every 30 s (the timer reads the same controlled clock).
+        await h.app.sweep();
+        expect(sealed(expiring)).toBeNull();
+        expect(sealed(fresh)).toEqual(expect.any(String));
+      });
+    });
+
     describe('the audit trail', () => {
       it('has one record per attempt, allowed, refused or failed', async () => {
         const before = (await auditRows()).length;
@@ -324,6 +341,12 @@ export function conversationSuite(directory: string, env: () => Record<string, s
         await h.emulator('pilar').say('set pin Ken Myer 123');
         await h.emulator('pilar').say('gibberish');
         await h.emulator('mallory').say('help');
+        // A real fault: the PIN store refuses every write to PIN records (the audit table still
+        // works), so setting a PIN fails half-way through its transaction.
+        const statusBefore = cardText(cardOf((await h.emulator('pilar').say('pin status Ken Myer')).sent[0]));
+        const failed = await withPinWritesFailing(h, () => h.emulator('pilar').say('set pin Ken Myer'));
+        expect(sentText(failed)).toMatch(/The PIN service failed, so nothing was changed/);
+        expect(cardText(cardOf((await h.emulator('pilar').say('pin status Ken Myer')).sent[0]))).toBe(statusBefore);
         const rows = (await auditRows()).slice(before);
         expect(rows.map((r) => [r.actor, r.action, r.outcome, r.reason])).toEqual([
           ['pilar.ackerman@contoso.com', 'pin-status', 'ok', null],
@@ -331,13 +354,51 @@ export function conversationSuite(directory: string, env: () => Record<string, s
           ['pilar.ackerman@contoso.com', 'set-pin', 'refused', 'pin-rule:too-short'],
           ['pilar.ackerman@contoso.com', 'command', 'refused', 'bad-command'],
           ['mallory', 'command', 'refused', 'unknown-caller:not-in-directory'],
+          ['pilar.ackerman@contoso.com', 'pin-status', 'ok', null],
+          ['pilar.ackerman@contoso.com', 'set-pin', 'failed', 'backend-error'],
+          ['pilar.ackerman@contoso.com', 'pin-status', 'ok', null],
         ]);
+        // One record per attempt: every request id once, the failed one included.
+        expect(new Set(rows.map((r) => r.request_id)).size).toBe(rows.length);
+        expect(rows.filter((r) => r.outcome === 'failed').map((r) => r.target)).toEqual(['sip:ken.myer@contoso.com']);
         for (const row of rows) {
-          expect(row.request_id).toBeTruthy();
-          expect(row.at).toBeGreaterThan(0);
+          expect(row.request_id).toMatch(/^in-\d+$/);
+          expect(row.at).toBe(h.clock.now);
         }
       });
     });
 
   });
+}
+
+/**
+ * Runs `body` while the SQLite file refuses every insert or update of a PIN record (triggers that
+ * raise, added and dropped through a second connection, as a failing disk or a broken backend
+ * would): a real store fault that leaves the rest of the store, the audit table included, working.
+ */
+async function withPinWritesFailing<T>(h: Harness, body: () => Promise<T>): Promise<T> {
+  const db = new Database(path.join(h.dataDir, 'pindesk.sqlite'));
+  db.pragma('busy_timeout = 5000');
+  try {
+    db.exec(`
+      create trigger fault_pin_insert before insert on pin_records begin select raise(abort, 'injected fault'); end;
+      create trigger fault_pin_update before update on pin_records begin select raise(abort, 'injected fault'); end;
+    `);
+    return await body();
+  } finally {
+    db.exec('drop trigger if exists fault_pin_insert; drop trigger if exists fault_pin_update;');
+    db.close();
+  }
+}
+
+/** The reveals.sealed column of one reveal, read straight from the SQLite file. */
+function sealedColumn(h: Harness, ref: string): string | null {
+  const db = new Database(path.join(h.dataDir, 'pindesk.sqlite'), { readonly: true });
+  try {
+    const row = db.prepare('select sealed from reveals where id = ?').get(ref) as { sealed: string | null } | undefined;
+    if (!row) throw new Error(`no reveal ${ref}`);
+    return row.sealed;
+  } finally {
+    db.close();
+  }
 }
