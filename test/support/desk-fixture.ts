@@ -12,6 +12,7 @@ import { openSqliteStore } from '../../src/adapters/sql/sqlite.js';
 import type { SqlStore } from '../../src/adapters/sql/sql-store.js';
 import { DEMO_DIRECTORY_FILE, loadConfig } from '../../src/config.js';
 import type { DeskSettings } from '../../src/desk/dependencies.js';
+import type { RandomInt } from '../../src/domain/pin-generator.js';
 import type { Turn } from '../../src/desk/turn.js';
 import type { DirectoryUser } from '../../src/domain/user.js';
 import { assembleDesk, deskSettingsOf, type AssembledDesk } from '../../src/open-desk.js';
@@ -19,11 +20,14 @@ import type { Store } from '../../src/ports/store.js';
 import { PinHasher } from '../../src/security/pin-hasher.js';
 import { Sealer } from '../../src/security/sealer.js';
 
-/** The demo directory, with a switch to take groups away from a user (roles change between actions). */
+/** The demo directory, with switches to take groups away from a user or give them others (roles change between actions). */
 export class ChangingDirectory extends FileDirectory {
   readonly removed = new Set<string>();
+  /** Groups a user holds instead of their own, by account name. */
+  readonly replaced = new Map<string, ReadonlySet<string>>();
   override async groupsOf(user: DirectoryUser): Promise<ReadonlySet<string>> {
-    return this.removed.has(user.samAccountName) ? new Set() : super.groupsOf(user);
+    if (this.removed.has(user.samAccountName)) return new Set();
+    return this.replaced.get(user.samAccountName) ?? super.groupsOf(user);
   }
 }
 
@@ -38,7 +42,15 @@ export interface DeskFixture extends AssembledDesk {
   close(): Promise<void>;
 }
 
-export async function deskFixture(options: { settings?: Partial<DeskSettings>; env?: Record<string, string>; decorateStore?: (store: Store) => Store } = {}): Promise<DeskFixture> {
+export interface DeskFixtureOptions {
+  settings?: Partial<DeskSettings>;
+  env?: Record<string, string>;
+  decorateStore?: (store: Store) => Store;
+  /** The random source of generated PINs (default crypto.randomInt). */
+  randomInt?: RandomInt;
+}
+
+export async function deskFixture(options: DeskFixtureOptions = {}): Promise<DeskFixture> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'pindesk-desk-'));
   const config = loadConfig({ DATA_DIR: dataDir, ...options.env });
   const store = await openSqliteStore(dataDir);
@@ -56,7 +68,7 @@ export async function deskFixture(options: { settings?: Partial<DeskSettings>; e
       store: options.decorateStore ? options.decorateStore(store) : store,
       sealer: new Sealer(randomBytes(32)),
       clock: () => new Date(clock.now),
-      randomInt: (max) => randomInt(max),
+      randomInt: options.randomInt ?? ((max) => randomInt(max)),
       settings: { ...deskSettingsOf(config), ...options.settings },
     },
     config.verify,

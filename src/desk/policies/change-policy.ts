@@ -5,7 +5,7 @@ import { CommandSyntaxError, PolicyConflictError } from '../../domain/errors.js'
 import { changeFromParameters, changeFromWords, describeChange, applyPolicyChange, parsePolicyIdentity } from '../../domain/policy-admin.js';
 import { tokenizePowerShell } from '../../domain/grammar/powershell-tokens.js';
 import { unquote } from '../../domain/grammar/normalize.js';
-import { GLOBAL_DEFAULTS, GLOBAL_POLICY_IDENTITY, type PinPolicy } from '../../domain/policy.js';
+import { GLOBAL_DEFAULTS, GLOBAL_POLICY_IDENTITY, sitePolicyIdentity, type PinPolicy } from '../../domain/policy.js';
 import type { CliArguments, CommandOf, PlainEntry } from '../commands/command-entry.js';
 import type { DeskServices } from '../dependencies.js';
 import type { DeskResult } from '../results.js';
@@ -139,15 +139,20 @@ export const removePolicyCommand: PlainEntry<'remove-policy'> = {
 };
 
 async function changePolicy({ store, directory }: Pick<DeskServices, 'store' | 'directory'>, { scope }: UseCaseContext, command: PolicyChangeCommand): Promise<DeskResult> {
-  const identity = command.policy;
+  let identity = command.policy;
   scope.target = identity;
   const all = await store.policies.policies();
-  const before = all.get(identity);
   if (identity.startsWith('site:')) {
     const site = identity.slice('site:'.length);
     const sites = await directory.sites();
-    if (!sites.some((s) => s.toLowerCase() === site.toLowerCase())) throw new PolicyConflictError(identity, 'unknown-site', sites);
+    const known = sites.find((s) => s.toLowerCase() === site.toLowerCase());
+    if (known === undefined) throw new PolicyConflictError(identity, 'unknown-site', sites);
+    // Named as the directory spells the site: policies are looked up by exact identity, so
+    // `site:redmond` would otherwise be kept beside `site:Redmond` and govern nobody.
+    identity = sitePolicyIdentity(known);
+    scope.target = identity;
   }
+  const before = all.get(identity);
   let policy: PinPolicy | undefined;
   let change: 'created' | 'changed' | 'removed' | 'reset';
   switch (command.kind) {
