@@ -3,10 +3,14 @@ import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext
 import type { DestinationStream, Logger } from 'pino';
 import { PinDeskBot } from './chat/bot.js';
 import { ChannelCards } from './chat/channel-cards.js';
+import { BackgroundWork } from './chat/background.js';
+import { CardCourier } from './chat/card-courier.js';
+import { teamsInstallLink } from './chat/install-link.js';
+import { SendDeadline } from './chat/send-deadline.js';
 import { PrivateDelivery } from './chat/conversation.js';
 import { messagesEndpoint } from './chat/messages-endpoint.js';
 import { RequestMessenger } from './chat/request-messenger.js';
-import type { Config } from './config.js';
+import { PACKAGE_ROOT, type Config } from './config.js';
 import { openDesk } from './open-desk.js';
 import { sweepSecrets } from './desk/sweep-secrets.js';
 import type { Store } from './ports/store.js';
@@ -27,18 +31,23 @@ export interface AppOptions {
 export interface App {
   url: string;
   log: Logger;
-  /** Expire what is due (reveal secrets, choices, requests) now, as the timer does. */
+  /** Expire what is due (reveal secrets, choices, requests) and retry due PIN cards now, as the timers do. */
   sweep(): Promise<void>;
+  /** Resolves when the work turns left running (request redraws, late sends) has ended. */
+  idle(): Promise<void>;
   close(): Promise<void>;
 }
 
 /** How often expiry runs: sealed secrets, choices, requests (each click also checks the time). */
 const SWEEP_INTERVAL_MS = 30_000;
 
+/** How often PIN cards waiting in the outbox are tried again (each has its own backoff). */
+const DELIVERY_INTERVAL_MS = 2_000;
+
 export async function startApp(config: Config, options: AppOptions = {}): Promise<App> {
   const log = createLogger(config.logLevel, options.logDestination);
   const clock = options.clock ?? (() => new Date());
-  const { desk, cards, requests: requestDelivery, verifier, store, directory, close: closeDesk } = await openDesk(config, log, { clock, randomInt: options.randomInt, decorateStore: options.decorateStore });
+  const { desk, cards, outbox, requests: requestDelivery, verifier, store, directory, close: closeDesk } = await openDesk(config, log, { clock, randomInt: options.randomInt, decorateStore: options.decorateStore });
 
   const adapter = new CloudAdapter(
     new ConfigurationBotFrameworkAuthentication({
@@ -48,16 +57,21 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       MicrosoftAppTenantId: config.app.tenantId ?? '',
     }),
   );
+  adapter.use(new SendDeadline());
   adapter.use(new ChannelCards());
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
     log.error({ err: error, channelId: context.activity.channelId, activityType: context.activity.type }, 'turn failed');
     if (context.activity.type === 'message') await context.sendActivity(errorMessage(error)).catch(() => undefined);
   };
-  const requests = new RequestMessenger(adapter, config.app.id ?? '', requestDelivery, cards, log);
+  const courier = new CardCourier(adapter, config.app.id ?? '', outbox, log, clock);
+  const background = new BackgroundWork(log);
+  const requests = new RequestMessenger(adapter, config.app.id ?? '', requestDelivery, cards, courier, log);
   const bot = new PinDeskBot({
     desk,
     cards,
-    delivery: new PrivateDelivery(adapter, config.app.id ?? '', store.conversations),
+    courier,
+    background,
+    delivery: new PrivateDelivery(adapter, config.app.id ?? '', store.conversations, teamsInstallLink(PACKAGE_ROOT)),
     requests,
     callers: { trustedChannels: config.trustedChannels },
     log,
@@ -79,9 +93,17 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const sweep = async () => {
     await sweepSecrets(store, clock());
     await requests.sweep();
+    await courier.sweep();
   };
-  const sweeper = setInterval(() => sweep().catch((err: unknown) => log.warn({ err }, 'sweep failed')), SWEEP_INTERVAL_MS);
+  const sweeper = setInterval(() => sweep().catch((err: unknown) => log.error({ err }, 'sweep failed')), SWEEP_INTERVAL_MS);
   sweeper.unref();
+  // The outbox survives restarts: what was not delivered before is tried again from here.
+  const deliverer = setInterval(() => courier.sweep().catch((err: unknown) => log.error({ err }, 'PIN card delivery failed')), DELIVERY_INTERVAL_MS);
+  deliverer.unref();
+  const idle = async () => {
+    await background.idle();
+    await courier.settled();
+  };
   log.info(
     { url: http.url, directory: describeDirectory(config), dataDir: config.dataDir, authenticated: config.production },
     'PinDesk is listening',
@@ -91,8 +113,11 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     url: http.url,
     log,
     sweep,
+    idle,
     async close() {
       clearInterval(sweeper);
+      clearInterval(deliverer);
+      await idle();
       await http.close();
       await closeDesk();
     },

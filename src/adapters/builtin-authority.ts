@@ -6,6 +6,7 @@ import { NO_PIN, type LogonLimits, type PinRecordState } from '../domain/pin-sta
 import type { PinAuthority, SetPinOutcome, SetPinRequest } from '../ports/pin-authority.js';
 import type { PinHasher } from '../security/pin-hasher.js';
 import type { Database, PinRecordRow } from './sql/schema.js';
+import { inTransaction } from './sql/in-transaction.js';
 
 /** Compared against when a user has no PIN, so that case costs the same as a wrong PIN. */
 const PLACEHOLDER_HASH = 'A'.repeat(43);
@@ -43,7 +44,7 @@ export class BuiltInPinAuthority implements PinAuthority {
     const { userId, pin, at } = request;
     const now = at.getTime();
     const hash = this.hasher.hash(userId, pin);
-    return this.db.transaction().execute(async (tx) => {
+    return inTransaction(this.db, async (tx) => {
       const row = await tx.selectFrom('pin_records').selectAll().where('user_id', '=', userId).executeTakeFirst();
       if (row && isLocked(row, now) && !request.unlockFirst) return 'locked';
       const values = {
@@ -89,7 +90,7 @@ export class BuiltInPinAuthority implements PinAuthority {
   }
 
   async verify(userId: string, pin: string, at: Date, limitsFor: (pinLength: number) => LogonLimits): Promise<VerifyResult> {
-    return this.db.transaction().execute(async (tx) => {
+    return inTransaction(this.db, async (tx) => {
       const row = await tx.selectFrom('pin_records').selectAll().where('user_id', '=', userId).executeTakeFirst();
       const state = row ? toState(row) : NO_PIN;
       // Always hash and compare, so a missing PIN answers in the same time as a wrong one.
@@ -115,7 +116,7 @@ export class BuiltInPinAuthority implements PinAuthority {
 
   private async changeLock(userId: string, at: Date, change: Partial<PinRecordRow>): Promise<{ wasLocked: boolean }> {
     const now = at.getTime();
-    return this.db.transaction().execute(async (tx) => {
+    return inTransaction(this.db, async (tx) => {
       const row = await tx.selectFrom('pin_records').selectAll().where('user_id', '=', userId).executeTakeFirst();
       if (row) await tx.updateTable('pin_records').set({ ...change, updated_at: now }).where('user_id', '=', userId).execute();
       else {
@@ -148,3 +149,4 @@ function toState(row: PinRecordRow): PinRecordState {
     windowStartedAt: date(row.window_started_at),
   };
 }
+

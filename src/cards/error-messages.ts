@@ -45,7 +45,16 @@ export const MESSAGES: MessageCatalogue = {
   'unknown-caller': (error) => unknownCallerText(error) + (error.hint ? ` ${error.hint}` : ''),
   'pin-exposed': () =>
     'I did not set that PIN: it is visible to everyone in this conversation. Type it in your 1:1 chat with me, or let me generate one here with `set pin <user>`.',
-  'no-private-chat': () => 'I can only send PINs in a 1:1 chat. Message me directly and try again; nothing was changed.',
+  'no-private-chat': (error) => {
+    switch (error.reason) {
+      case 'shared':
+        return 'I can only send PINs in a 1:1 chat. Message me directly and try again; nothing was changed.';
+      case 'not-installed':
+        return `I can't open a 1:1 chat with you, so I changed nothing: PinDesk isn't installed for you personally. Install it${error.installLink ? ` (${error.installLink})` : ' from the Teams app store'} or write to me once in a 1:1 chat, then try again.`;
+      case 'unreachable':
+        return "I couldn't open our 1:1 chat just now (Teams didn't answer), so I changed nothing. Try again in a minute, or write to me in our 1:1 chat.";
+    }
+  },
   'not-addressee': (error) => `This card is for ${error.addresseeName} only. Nothing was shown or changed.`,
   'card-expired': (error) => {
     switch (error.what) {

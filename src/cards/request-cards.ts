@@ -43,13 +43,26 @@ export function requesterCard(view: RequestView): AdaptiveCard {
             ? 'When an approver says yes, your new PIN comes to this chat, hidden until you press Reveal. Only you can reveal it.'
             : 'When an approver says yes, your PIN is unlocked and I will tell you here.'
           : request.state === 'approved' && request.kind === 'reset'
-            ? 'Your new PIN is in the card below.'
+            ? approvedResetLine(view)
             : 'You can make a new request with `reset my pin` or `unlock my pin`.',
         { isSubtle: true, size: 'Small' },
       ),
     ],
     pending ? [button('Cancel request', { verb: Verbs.cancel, ref: request.id }, 'destructive')] : [],
   );
+}
+
+/** Where the requester's new PIN is, truthfully. */
+function approvedResetLine(view: RequestView): string {
+  switch (view.delivery) {
+    case 'pending':
+      return "Your new PIN is set. I couldn't post its card here yet and will keep trying — type `my requests` to get it now.";
+    case 'failed':
+    case 'expired':
+      return "Your new PIN is set, but I couldn't post its card here. Type `my requests` to get it while it can still be revealed, or ask again with `reset my pin`.";
+    default:
+      return 'Your new PIN is in the card below.';
+  }
 }
 
 export function approvalCard(view: RequestView): AdaptiveCard {

@@ -10,7 +10,9 @@ import { pinSetCardFor } from '../cards/pin-set-card.js';
 import { pickerDoneCard } from '../cards/user-list-cards.js';
 import type { CardLocations } from '../desk/card-locations.js';
 import type { Desk, Turn } from '../desk/desk.js';
-import type { DeskResult } from '../desk/results.js';
+import type { DeskResult, IssuedPin, RequestView } from '../desk/results.js';
+import type { BackgroundWork } from './background.js';
+import type { CardCourier } from './card-courier.js';
 import { callerOf, type CallerPolicy } from './caller.js';
 import { isShared, PrivateDelivery } from './conversation.js';
 import { cardMessage, renderError, renderResult, targetName, textMessage } from './render.js';
@@ -29,6 +31,8 @@ interface Route {
 export interface BotDependencies {
   desk: Desk;
   cards: CardLocations;
+  courier: Pick<CardCourier, 'deliverNow' | 'postHere'>;
+  background: BackgroundWork;
   delivery: PrivateDelivery;
   requests: RequestMessenger;
   callers: CallerPolicy;
@@ -76,21 +80,25 @@ export class PinDeskBot {
 
   /** Posts a result where it belongs: PIN cards privately, everything else in place. */
   private async deliver(context: TurnContext, result: DeskResult): Promise<void> {
-    const { cards, delivery } = this.deps;
+    const { cards, courier } = this.deps;
     const message = renderResult(result);
     if (result.kind === 'pin-set') {
-      const posted = await delivery.send(context, message);
-      await cards.posted('reveal', result.revealRef, { conversation: posted.conversation, activityId: posted.activityId });
-      if (posted.elsewhere) await context.sendActivity(textMessage(`PIN set for ${result.details.target.displayName}. I sent the details to you in our 1:1 chat.`));
+      // The PIN is set and its card waits in the outbox: one try now, then the courier keeps trying.
+      const state = result.deliveryId ? await courier.deliverNow(result.deliveryId) : 'failed';
+      const note = pinSetNote(result.details.target.displayName, state === 'delivered', result.elsewhere === true);
+      if (note) await context.sendActivity(textMessage(note));
       return;
     }
     if (result.kind === 'request-updated') {
       await context.sendActivity(cardMessage(requesterCard(result.view)));
-      await this.deps.requests.settle(result.view, result.change, result.pin);
+      this.settleLater(result.view, result.change, result.pin);
       return;
     }
     const sent = await context.sendActivity(message);
     const here = { conversation: TurnContext.getConversationReference(context.activity), activityId: sent?.id ?? '' };
+    if (result.kind === 'my-pins' || result.kind === 'requests') {
+      for (const pin of result.pins ?? []) await courier.postHere(context, pin);
+    }
     if (result.kind === 'choose-user' && sent?.id) await cards.posted('continuation', result.ref, here);
     if (result.kind === 'request-created' || result.kind === 'request-exists') {
       await cards.requestPosted(result.view.request.id, 'requester', here);
@@ -185,7 +193,8 @@ export class PinDeskBot {
               ? await desk.cancelRequest(turn, data.ref)
               : await desk.decideRequest(turn, data.ref, data.verb === Verbs.approve ? 'approve' : 'deny', data.note);
           if (result.kind !== 'request-updated') return undefined;
-          await this.deps.requests.settle(result.view, result.change, result.pin);
+          // The press is answered now; the PIN's card and the redraws follow.
+          this.settleLater(result.view, result.change, result.pin);
           const replacement = data.verb === Verbs.cancel ? requesterCard(result.view) : approvalCard(result.view);
           if (kind === 'submit') {
             // The posted cards were redrawn; say what happened where the button was pressed.
@@ -214,6 +223,10 @@ export class PinDeskBot {
 
   // ---- plumbing ---------------------------------------------------------------------------------
 
+  private settleLater(view: RequestView, change: RequestChange, pin: IssuedPin | undefined): void {
+    this.deps.background.run('settle a request', () => this.deps.requests.settle(view, change, pin));
+  }
+
   private async turnOf(context: TurnContext, kind: ClickKind): Promise<Turn> {
     const { activity } = context;
     const shared = isShared(activity);
@@ -226,6 +239,7 @@ export class PinDeskBot {
       conversation: activity.conversation?.id
         ? { id: activity.conversation.id, channelId: activity.channelId, reference: TurnContext.getConversationReference(activity) }
         : undefined,
+      privateChat: () => this.deps.delivery.open(context),
     };
   }
 
@@ -237,6 +251,16 @@ export class PinDeskBot {
 }
 
 const INVOKE_RESPONDED = Symbol('invokeResponded');
+
+type RequestChange = Extract<DeskResult, { kind: 'request-updated' }>['change'];
+
+/** What the conversation of the turn is told about a PIN set: nothing when its card is right here. */
+function pinSetNote(name: string, delivered: boolean, elsewhere: boolean): string | undefined {
+  if (delivered) return elsewhere ? `PIN set for ${name}. I sent the details to you in our 1:1 chat.` : undefined;
+  return elsewhere
+    ? `PIN set for ${name}; I couldn't post the card to our 1:1 chat yet and will keep trying — type \`my pins\` there to get it now.`
+    : `PIN set for ${name}; I couldn't post the card yet and will keep trying — type \`my pins\` to get it now.`;
+}
 
 function invokeCard(card: AdaptiveCard): InvokeResponse {
   return { status: 200, body: { statusCode: 200, type: CARD_CONTENT_TYPE, value: card } };

@@ -52,6 +52,14 @@ export function renderResult(result: DeskResult): Partial<Activity> {
       return cardMessage(requesterCard(result.view), 'Your PIN request');
     case 'request-updated':
       return cardMessage(approvalCard(result.view), `Request from ${result.view.request.requesterName}`);
+    case 'my-pins': {
+      const n = result.pins.length;
+      return textMessage(
+        n === 0
+          ? 'You have no PIN cards waiting: every PIN set for you has been revealed, or can no longer be.'
+          : `${n === 1 ? 'One PIN card is' : `${n} PIN cards are`} waiting for you; here ${n === 1 ? 'it is' : 'they are'} again, hidden until you press Reveal.`,
+      );
+    }
     case 'requests':
       return cardMessage(requestListCard(result.views, result.mine), result.mine ? 'Your PIN requests' : 'Pending PIN requests');
     case 'policy':

@@ -4,12 +4,12 @@
 // any two steps loses nothing.
 import type { Activity, CloudAdapter, ConversationReference, TurnContext } from 'botbuilder';
 import type { Logger } from 'pino';
-import { pinSetCard } from '../cards/pin-set-card.js';
 import { approvalCard, requesterCard } from '../cards/request-cards.js';
 import type { CardLocations } from '../desk/card-locations.js';
 import type { RequestDelivery } from '../desk/requests/request-delivery.js';
 import type { IssuedPin, RequestView } from '../desk/results.js';
 import type { PostedCard } from '../ports/store.js';
+import type { CardCourier } from './card-courier.js';
 import { cardMessage, textMessage } from './render.js';
 
 export class RequestMessenger {
@@ -18,6 +18,7 @@ export class RequestMessenger {
     private readonly appId: string,
     private readonly requests: RequestDelivery,
     private readonly cards: CardLocations,
+    private readonly courier: Pick<CardCourier, 'deliverNow'>,
     private readonly log: Logger,
   ) {}
 
@@ -41,25 +42,15 @@ export class RequestMessenger {
     const { request } = view;
     const cards = await this.cards.ofRequest(request.id);
     const requesterConversation = cards.find((c) => c.audience === 'requester')?.card.conversation;
-    if (pin) {
-      let delivered = false;
-      if (requesterConversation) {
-        try {
-          const card = await this.send(requesterConversation, cardMessage(pinSetCard(pin.details, pin.revealRef, pin.revealExpiresAt, { shown: 'hidden' }), 'Your new dial-in PIN'));
-          await this.cards.posted('reveal', pin.revealRef, card);
-          delivered = true;
-        } catch (err) {
-          this.log.error({ err, requestId: request.id }, 'could not deliver the new PIN card to the requester');
-        }
-      }
-      await this.requests.recordDelivery(request, delivered);
-    }
+    // The PIN was set with its card in the outbox; one try now (the courier keeps trying after).
+    const delivery = pin ? (pin.deliveryId ? await this.courier.deliverNow(pin.deliveryId) : 'failed') : undefined;
+    const shown: RequestView = delivery ? { ...view, delivery } : view;
     for (const { audience, card } of cards) {
-      const message = cardMessage(audience === 'requester' ? requesterCard(view) : approvalCard(view));
+      const message = cardMessage(audience === 'requester' ? requesterCard(shown) : approvalCard(shown));
       await this.update(card, message).catch((err: unknown) => this.log.warn({ err, requestId: request.id }, 'could not update a request card'));
     }
-    const note = requesterNote(view, change, Boolean(pin));
-    if (note && requesterConversation) await this.send(requesterConversation, textMessage(note)).catch(() => undefined);
+    const note = requesterNote(shown, change);
+    if (note && requesterConversation) await this.send(requesterConversation, textMessage(note)).catch((err: unknown) => this.log.warn({ err, requestId: request.id }, 'could not tell the requester'));
   }
 
   /** Expires requests whose time is up and tells everyone (run on a timer; safe on many instances). */
@@ -88,12 +79,14 @@ export class RequestMessenger {
   }
 }
 
-function requesterNote(view: RequestView, change: string, pinSent: boolean): string | undefined {
+function requesterNote(view: RequestView, change: string): string | undefined {
   const { request } = view;
   switch (change) {
     case 'approved':
       if (request.kind === 'unlock') return `Your dial-in PIN is unlocked (approved by ${request.decidedByName}). You can use it again.`;
-      return pinSent ? undefined : `Your request was approved by ${request.decidedByName}, but I could not set a new PIN. Ask your helpdesk.`;
+      if (view.delivery === 'delivered') return undefined;
+      if (view.delivery === undefined) return `Your request was approved by ${request.decidedByName}, but I could not set a new PIN. Ask your helpdesk.`;
+      return `Your request was approved by ${request.decidedByName} and your new PIN is set, but I couldn't post its card yet. I'll keep trying — type \`my requests\` to get it now.`;
     case 'denied':
       return `Your request was denied by ${request.decidedByName}${request.decisionNote ? `: ${request.decisionNote}` : '.'}`;
     case 'expired':

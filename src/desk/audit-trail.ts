@@ -1,7 +1,8 @@
 // Every attempt — allowed, refused or failed — leaves exactly one audit record, written when the
-// action ends, whatever happened.
+// action ends, whatever happened; a change that wrote its record in its own transaction (a PIN set)
+// is not recorded twice.
 import { BackendError, DeskError } from '../domain/errors.js';
-import type { AuditLog, AuditOutcome } from '../ports/store.js';
+import type { AuditLog, AuditOutcome, AuditRecord } from '../ports/store.js';
 import type { AuditScope, Turn } from './turn.js';
 
 export async function audited<T>(
@@ -22,7 +23,7 @@ export async function audited<T>(
     scope.reason = known.auditReason();
     throw known;
   } finally {
-    await deps.audit.append({
+    if (!scope.recorded) await deps.audit.append({
       at: deps.clock(),
       actor: scope.actor,
       action: scope.action,
@@ -32,4 +33,9 @@ export async function audited<T>(
       requestId: turn.requestId,
     });
   }
+}
+
+/** The audit record of the action in progress, as it stands (for a use case that writes it in its transaction). */
+export function recordOf(scope: AuditScope, turn: Turn, at: Date): Omit<AuditRecord, 'reason'> {
+  return { at, actor: scope.actor, action: scope.action, target: scope.target, outcome: 'ok', requestId: turn.requestId };
 }

@@ -34,11 +34,21 @@ export interface DeskSettings {
   selfService: SelfServiceSettings;
 }
 
+/** The store and the PIN authority bound to one transaction: their writes commit together. */
+export interface TransactionPorts {
+  store: Store;
+  authority: PinAuthority;
+}
+
+/** Runs `work` as one unit: everything it writes through `tx` commits together, or nothing does. */
+export type Atomically = <T>(work: (tx: TransactionPorts) => Promise<T>) => Promise<T>;
+
 /** The ports, as wired: failures already translated to desk errors (see ports/guarded.ts). */
 export interface DeskDependencies {
   directory: Directory;
   authority: PinAuthority;
   store: Store;
+  atomically: Atomically;
   sealer: Sealer;
   clock: () => Date;
   randomInt: RandomInt;

@@ -4,7 +4,7 @@ import type { TargetedCommand } from '../domain/commands.js';
 import type { ListAction } from '../domain/commands.js';
 import type { PinRequest } from '../domain/pin-request.js';
 import type { EffectivePolicy, PinPolicy } from '../domain/policy.js';
-import type { AuditRecord } from '../ports/store.js';
+import type { AuditRecord, DeliveryState } from '../ports/store.js';
 import type { PinStatus } from '../domain/pin-state.js';
 import type { RoleGrant } from '../domain/role-grants.js';
 import type { Permission, Role } from '../domain/roles.js';
@@ -28,6 +28,13 @@ export interface PinSetDetails {
   permission: Permission;
 }
 
+/** A PIN card to show again: the PIN itself stays sealed until Reveal. */
+export interface PinCard {
+  details: PinSetDetails;
+  revealRef: string;
+  revealExpiresAt: Date;
+}
+
 /** A PIN just set and sealed for its addressee. */
 export interface IssuedPin {
   details: PinSetDetails;
@@ -35,6 +42,8 @@ export interface IssuedPin {
   revealExpiresAt: Date;
   /** generated / manual, history override, unlocked first: for the audit trail. */
   auditReason: string;
+  /** The outbox record of its card, when it goes to a chat. */
+  deliveryId?: string | undefined;
 }
 
 /** A request and what its cards show about the requester. */
@@ -43,12 +52,15 @@ export interface RequestView {
   requester?: UserSummary | undefined;
   policyIdentity?: string | undefined;
   pinLocked: boolean;
+  /** An approved reset: where the new PIN's card is (posted, still being sent, or not deliverable). */
+  delivery?: DeliveryState | undefined;
 }
 
 export type DeskResult =
   | ({ kind: 'help'; caller: CallerView } & HelpView)
   | { kind: 'whoami'; caller: CallerView; groups: readonly string[]; grants: readonly RoleGrant[] }
-  | { kind: 'pin-set'; details: PinSetDetails; revealRef: string; revealExpiresAt: Date }
+  /** `deliveryId`: its card waits in the outbox for the caller's 1:1 chat (`elsewhere`: not this conversation). */
+  | { kind: 'pin-set'; details: PinSetDetails; revealRef: string; revealExpiresAt: Date; deliveryId?: string | undefined; elsewhere?: boolean | undefined }
   | { kind: 'pin-unlocked'; target: UserSummary; wasLocked: boolean }
   | { kind: 'pin-locked'; target: UserSummary; wasLocked: boolean }
   | { kind: 'pin-status'; target: UserSummary; status: PinStatus; policy: EffectivePolicy }
@@ -68,7 +80,9 @@ export type DeskResult =
   | { kind: 'request-created'; view: RequestView; expired?: RequestView | undefined }
   | { kind: 'request-exists'; view: RequestView }
   | { kind: 'request-updated'; view: RequestView; change: 'approved' | 'denied' | 'cancelled' | 'expired' | 'unchanged'; pin?: IssuedPin | undefined }
-  | { kind: 'requests'; views: readonly RequestView[]; mine: boolean }
+  /** `pins`: the caller's own PIN cards still waiting (not delivered), to send again with the list. */
+  | { kind: 'requests'; views: readonly RequestView[]; mine: boolean; pins?: readonly PinCard[] | undefined }
+  | { kind: 'my-pins'; pins: readonly PinCard[] }
   | { kind: 'approvals-channel'; on: boolean; changed: boolean }
   | { kind: 'policy'; policy: PinPolicy; source: EffectivePolicy['scope']; user?: UserSummary | undefined }
   | { kind: 'policies'; policies: readonly PinPolicy[] }

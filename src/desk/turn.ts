@@ -14,6 +14,19 @@ export interface Turn {
   canReachPrivately: boolean;
   /** Where the turn happened, to post to it again later (approval channels, requesters). */
   conversation?: { id: string; channelId: string; reference: unknown } | undefined;
+  /**
+   * The caller's 1:1 chat, opened (or found) before anything changes; throws NoPrivateChatError
+   * saying why when it cannot be reached. Absent where the answer itself is private (the CLI).
+   */
+  privateChat?: (() => Promise<PrivateChat>) | undefined;
+}
+
+export interface PrivateChat {
+  channelId: string;
+  /** A conversation reference of the caller's 1:1 chat. */
+  reference: unknown;
+  /** Not the conversation of the turn (a channel or group chat's caller, reached in their 1:1). */
+  elsewhere: boolean;
 }
 
 /** Filled in as an action runs, written once at the end. */
@@ -23,6 +36,8 @@ export interface AuditScope {
   target?: string | undefined;
   reason?: string | undefined;
   outcome?: AuditOutcome | undefined;
+  /** The record was already written, in the transaction of the change it describes. */
+  recorded?: boolean | undefined;
 }
 
 /** One action in progress. */

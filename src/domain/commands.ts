@@ -17,6 +17,8 @@ export type Command =
   | { kind: 'request-pin'; action: 'reset' | 'unlock'; reason?: string | undefined }
   | { kind: 'cancel-request' }
   | { kind: 'my-requests' }
+  /** The caller's own PIN cards not yet revealed or not yet delivered, sent again. */
+  | { kind: 'my-pins' }
   | { kind: 'pending-requests' }
   | { kind: 'approvals-here'; on: boolean }
   /** A policy by identity (`Get-CsPinPolicy -Identity`), or the caller's own effective policy. */

@@ -104,8 +104,17 @@ export class PinExposedError extends DeskError {
 
 export class NoPrivateChatError extends DeskError {
   readonly code = 'no-private-chat';
-  constructor() {
-    super('cannot reach the caller privately from this conversation');
+  constructor(
+    /** shared: this client cannot open a 1:1 chat from here; not-installed: Teams refused to open one (the app is not installed for the user); unreachable: the connector did not answer. */
+    readonly reason: 'shared' | 'not-installed' | 'unreachable' = 'shared',
+    /** Where to install PinDesk personally (a Teams deep link), for `not-installed`. */
+    readonly installLink?: string,
+  ) {
+    super(`cannot reach the caller privately: ${reason}`);
+  }
+
+  override auditReason(): string {
+    return this.reason === 'shared' ? this.code : `${this.code}:${this.reason}`;
   }
 }
 

@@ -50,6 +50,8 @@ export interface RevealEntry {
   createdAt: Date;
   expiresAt: Date;
   card?: PostedCard | undefined;
+  /** When the addressee first pressed Reveal. */
+  revealedAt?: Date | undefined;
 }
 
 export interface RevealVault {
@@ -60,6 +62,54 @@ export interface RevealVault {
   purgeExpired(now: Date): Promise<number>;
   /** Deletes one sealed PIN now (it was shown once, on a terminal). */
   forget(id: string): Promise<void>;
+  /** Notes the first Reveal (later ones keep the first time). */
+  markRevealed(id: string, at: Date): Promise<void>;
+  /** The addressee's PINs still revealable at `now`, newest first. */
+  openFor(addresseeId: string, now: Date, limit: number): Promise<RevealEntry[]>;
+}
+
+export type DeliveryState = 'pending' | 'delivered' | 'failed' | 'expired';
+
+/**
+ * A PIN card waiting to reach its addressee's private chat (the outbox). Written in the same
+ * transaction as the PIN change; sent from here, retried until delivered or the PIN's reveal expires.
+ */
+export interface Delivery {
+  id: string;
+  revealId: string;
+  addresseeId: string;
+  /** Where the card goes: a conversation reference of the addressee's 1:1 chat. */
+  conversation: unknown;
+  channelId: string;
+  /** The self-service request the PIN answers, if any. */
+  requestId?: string | undefined;
+  state: DeliveryState;
+  attempts: number;
+  nextAttemptAt: Date;
+  expiresAt: Date;
+  lastError?: string | undefined;
+  activityId?: string | undefined;
+  createdAt: Date;
+}
+
+export interface DeliveryOutbox {
+  enqueue(delivery: Pick<Delivery, 'id' | 'revealId' | 'addresseeId' | 'conversation' | 'channelId' | 'requestId' | 'expiresAt' | 'createdAt'>): Promise<void>;
+  get(id: string): Promise<Delivery | undefined>;
+  ofReveal(revealId: string): Promise<Delivery | undefined>;
+  /**
+   * Takes one pending delivery for `leaseMs` (compare-and-set on its lease): while the lease runs,
+   * no other caller or instance gets it. Undefined when it is not due, not pending, or leased.
+   */
+  claim(id: string, now: Date, leaseMs: number, due?: 'due-only' | 'now'): Promise<Delivery | undefined>;
+  /** Ids of pending deliveries due at `now` and not leased. */
+  due(now: Date, limit: number): Promise<string[]>;
+  delivered(id: string, activityId: string, at: Date): Promise<void>;
+  /** Back to pending, tried again from `nextAttemptAt` (the lease ends). */
+  retryLater(id: string, nextAttemptAt: Date, error: string): Promise<void>;
+  /** No more tries: the card cannot be posted there (`my pins` still re-sends it). */
+  failed(id: string, error: string): Promise<void>;
+  /** Pending deliveries whose PIN can no longer be revealed become expired (each returned once). */
+  expireDue(now: Date): Promise<Delivery[]>;
 }
 
 /** A question PinDesk asked (which user? unlock first?) that a later click answers once. */
@@ -139,6 +189,7 @@ export interface RateLimiter {
 
 export interface Store {
   policies: PolicyStore;
+  deliveries: DeliveryOutbox;
   audit: AuditLog;
   reveals: RevealVault;
   continuations: ContinuationStore;
@@ -147,6 +198,11 @@ export interface Store {
   requests: RequestStore;
   approvalChannels: ApprovalChannelStore;
   rateLimits: RateLimiter;
+  /**
+   * Runs `work` in one transaction on a store bound to it: all of its writes commit together or not
+   * at all. Inside, use only `tx` (the store outside waits for the transaction to end).
+   */
+  transaction<T>(work: (tx: this) => Promise<T>): Promise<T>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -21,7 +21,8 @@ import type { DeskResult, IssuedPin, RequestView, RevealView } from '../../src/d
 import { CardExpiredError, SelfApprovalError } from '../../src/domain/errors.js';
 import type { PinRequest } from '../../src/domain/pin-request.js';
 import type { UserSummary } from '../../src/domain/user.js';
-import type { CardAudience, ConversationStore, PostedCard } from '../../src/ports/store.js';
+import type { CardAudience, ConversationStore, DeliveryState, PostedCard } from '../../src/ports/store.js';
+import { BackgroundWork } from '../../src/chat/background.js';
 
 // ---- fixtures -------------------------------------------------------------------------------------
 
@@ -100,7 +101,11 @@ interface DeskCall {
 
 function recordingDesk() {
   const calls: DeskCall[] = [];
-  const state: { failure?: Error | undefined; text: DeskResult } = { text: { kind: 'search-deleted', name: 'old' } };
+  const state: { failure?: Error | undefined; text: DeskResult; privateChats: Array<Promise<unknown>>; openPrivateChat: boolean } = {
+    text: { kind: 'search-deleted', name: 'old' },
+    privateChats: [],
+    openPrivateChat: false,
+  };
   const record = (method: keyof DeskApi, turn: Turn, ...args: unknown[]) => {
     calls.push({ method, turn, args });
     const { failure } = state;
@@ -110,6 +115,8 @@ function recordingDesk() {
   const api = {
     async handleText(turn, text) {
       record('handleText', turn, text);
+      // As set-pin does: the private chat is reached during the turn, before anything changes.
+      if (state.openPrivateChat) state.privateChats.push(turn.privateChat!().catch((error: unknown) => error));
       return state.text;
     },
     async choose(turn, ref, choice) {
@@ -149,6 +156,11 @@ function recordingDesk() {
     answerText(result: DeskResult) {
       state.text = result;
     },
+    /** handleText opens the caller's private chat, as a PIN-setting command does. */
+    openPrivateChats() {
+      state.openPrivateChat = true;
+    },
+    privateChats: state.privateChats,
   };
 }
 
@@ -233,15 +245,32 @@ function setup() {
     settle: async (view, change, pin) => void settled.push({ view, change, pin }),
   } satisfies Pick<RequestMessenger, 'announce' | 'settle'>;
 
+  // The outbox courier: records which PIN cards it was asked to post now, and answers as told.
+  const courier = {
+    tried: [] as string[],
+    answer: 'delivered' as DeliveryState,
+    async deliverNow(id: string): Promise<DeliveryState> {
+      courier.tried.push(id);
+      return courier.answer;
+    },
+    resent: [] as string[],
+    async postHere(_context: TurnContext, card: { revealRef: string }): Promise<void> {
+      courier.resent.push(card.revealRef);
+    },
+  };
+  const background = new BackgroundWork(pino({ level: 'silent' }));
+
   const bot = new PinDeskBot({
     desk: desk.api as Desk,
     cards,
-    delivery: new PrivateDelivery(cloud as unknown as CloudAdapter, 'app-id', conversations),
+    courier,
+    background,
+    delivery: new PrivateDelivery(cloud as unknown as CloudAdapter, 'app-id', conversations, 'https://teams.microsoft.com/l/app/6f3a1c52-8d3e-4d4b-9f0e-2a7c1e5b9d10'),
     requests: requests as unknown as RequestMessenger,
     callers: { trustedChannels: new Set(['emulator']) },
     log: pino({ level: 'silent' }),
   });
-  return { adapter, bot, desk, cards, personal, opened, settled, announced };
+  return { adapter, bot, desk, cards, personal, opened, settled, announced, courier, background };
 }
 
 // ---- conversations and activities -------------------------------------------------------------------
@@ -326,6 +355,8 @@ async function drive(s: Setup, activity: Partial<Activity>): Promise<TurnOutcome
   const updatedBefore = s.adapter.updated.length;
   const callsBefore = s.desk.calls.length;
   await s.adapter.processActivity(activity, (context) => s.bot.run(context));
+  // What the turn left running (a request's redraws) belongs to the turn's outcome too.
+  await s.background.idle();
   const sent = s.adapter.sent.slice(sentBefore);
   const invokes = sent.filter((a) => a.type === 'invokeResponse');
   return {
@@ -347,8 +378,10 @@ function expectedTurn(activity: Partial<Activity>, flags: { shared: boolean; pri
 }
 
 function withoutCaller(turn: Turn) {
-  const { caller, ...rest } = turn;
+  const { caller, privateChat, ...rest } = turn;
   void caller;
+  // Every turn can reach the caller privately (checked in its own test below).
+  expect(typeof privateChat).toBe('function');
   return rest;
 }
 
@@ -429,31 +462,47 @@ describe('chat routing: plain messages reach desk.handleText', () => {
     expect(out.sent).toEqual([expectedMessage(activity.conversation!.id, textMessage('That choice has expired or was already made. Send the command again.'))]);
   });
 
-  it('a PIN card goes to the 1:1 chat: in place there, opened by Teams from a channel (with a note where the command was typed)', async () => {
-    const pinSet: DeskResult = { kind: 'pin-set', details: revealView(REVEAL_REF, false).details, revealRef: REVEAL_REF, revealExpiresAt: new Date('2026-11-27T10:15:00Z') };
+  it('a PIN set: its card is tried at once from the outbox; the turn is told the truth about it', async () => {
+    const pinSet: DeskResult = { kind: 'pin-set', details: revealView(REVEAL_REF, false).details, revealRef: REVEAL_REF, revealExpiresAt: new Date('2026-11-27T10:15:00Z'), deliveryId: 'delivery-1', elsewhere: false };
     s.desk.answerText(pinSet);
-
     const inPersonal = message(TEAMS_PERSONAL, { text: 'set pin ken' });
-    const here = await drive(s, inPersonal);
-    expect(here.sent.map((a) => [a.conversation, a.summary])).toEqual([[inPersonal.conversation!.id, 'PIN set for Ken Myer']]);
+    // Delivered in this 1:1 chat: the card is the answer.
+    expect((await drive(s, inPersonal)).sent).toEqual([]);
+    expect(s.courier.tried).toEqual(['delivery-1']);
+    // Not delivered yet: the PIN is set all the same, and the answer says so.
+    s.courier.answer = 'pending';
+    expect((await drive(s, inPersonal)).sent).toEqual([
+      expectedMessage(inPersonal.conversation!.id, textMessage("PIN set for Ken Myer; I couldn't post the card yet and will keep trying — type `my pins` to get it now.")),
+    ]);
+
+    s.desk.answerText({ ...pinSet, elsewhere: true });
+    const inChannel = message(TEAMS_CHANNEL, { text: 'set pin ken' });
+    expect((await drive(s, inChannel)).sent).toEqual([
+      expectedMessage(inChannel.conversation!.id, textMessage("PIN set for Ken Myer; I couldn't post the card to our 1:1 chat yet and will keep trying — type `my pins` there to get it now.")),
+    ]);
+    s.courier.answer = 'delivered';
+    expect((await drive(s, inChannel)).sent).toEqual([expectedMessage(inChannel.conversation!.id, textMessage('PIN set for Ken Myer. I sent the details to you in our 1:1 chat.'))]);
+  });
+
+  it("the caller's 1:1 chat is reached before anything changes: this one, one Teams opens from a channel, or a refusal", async () => {
+    s.desk.openPrivateChats();
+    const privateChatOf = async (activity: Partial<Activity>) => {
+      await drive(s, activity);
+      const outcome = await s.desk.privateChats.at(-1);
+      if (outcome instanceof Error) throw outcome;
+      return outcome;
+    };
+    const inPersonal = message(TEAMS_PERSONAL, { text: 'set pin ken' });
+    expect(await privateChatOf(inPersonal)).toEqual({ channelId: 'msteams', reference: TurnContext.getConversationReference(inPersonal), elsewhere: false });
     expect(s.opened).toEqual([]);
 
-    const inChannel = message(TEAMS_CHANNEL, { text: 'set pin ken' });
-    const there = await drive(s, inChannel);
-    expect(there.sent.map((a) => [a.conversation, a.summary ?? a.text])).toEqual([
-      ['a:private-1', 'PIN set for Ken Myer'],
-      [inChannel.conversation!.id, 'PIN set for Ken Myer. I sent the details to you in our 1:1 chat.'],
-    ]);
+    const fromChannel = await privateChatOf(message(TEAMS_CHANNEL, { text: 'set pin ken' }));
+    expect(fromChannel).toMatchObject({ channelId: 'msteams', reference: { conversation: { id: 'a:private-1' } }, elsewhere: true });
     expect(s.opened).toHaveLength(1);
     expect(s.opened[0]).toMatchObject({ isGroup: false, bot: BOT, members: [PILAR_TEAMS], tenantId: 'tenant-1' });
-    // The reveal card's location is the private one, so a later Submit updates it there.
-    expect(await s.cards.ofReveal(REVEAL_REF)).toMatchObject({ conversation: { conversation: { id: 'a:private-1' } } });
+    expect(s.personal.at(-1)).toMatchObject({ userId: PILAR_TEAMS.id, channelId: 'msteams', conversationId: 'a:private-1' });
 
-    const inEmulatorGroup = message({ channelId: 'emulator', type: 'groupChat' }, { text: 'set pin ken' });
-    const refused = await drive(s, inEmulatorGroup);
-    expect(refused.sent).toEqual([
-      expectedMessage(inEmulatorGroup.conversation!.id, textMessage('I can only send PINs in a 1:1 chat. Message me directly and try again; nothing was changed.')),
-    ]);
+    await expect(privateChatOf(message({ channelId: 'emulator', type: 'groupChat' }, { text: 'set pin ken' }))).rejects.toMatchObject({ code: 'no-private-chat', reason: 'shared' });
   });
 });
 

@@ -61,11 +61,14 @@ export async function deskFixture(options: DeskFixtureOptions = {}): Promise<Des
       clock.now += ms;
     },
   };
+  const hasher = new PinHasher(randomBytes(32));
   const assembled = assembleDesk(
     {
       directory,
-      authority: new BuiltInPinAuthority(store.db, new PinHasher(randomBytes(32))),
-      store: options.decorateStore ? options.decorateStore(store) : store,
+      authority: new BuiltInPinAuthority(store.db, hasher),
+      authorityIn: (tx) => new BuiltInPinAuthority(tx.db, hasher),
+      store,
+      decorateStore: options.decorateStore,
       sealer: new Sealer(randomBytes(32)),
       clock: () => new Date(clock.now),
       randomInt: options.randomInt ?? ((max) => randomInt(max)),

@@ -76,6 +76,8 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
         ...base,
         ...activity,
       });
+      // What the turn left running (a request's redraws, the requester's PIN card) is part of it.
+      await harness.app.idle();
       return { status, body, sent: connector.activities.slice(before) };
     }, base);
   }

@@ -65,20 +65,28 @@ export function teamsSuite(directory: string, env: () => Record<string, string>)
 
     describe('channels and group chats', () => {
       for (const type of ['channel', 'groupChat'] as const) {
-        it(`${type}: the card goes to the 1:1 chat, the ${type} gets an acknowledgement without the PIN`, async () => {
-          const chat = h.teams(pilar, { type });
+        it(`${type}: the 1:1 chat is opened first, the card goes there, the ${type} gets an acknowledgement without the PIN`, async () => {
+          // A Teams account that has never written to PinDesk in a 1:1 chat: Teams opens one.
+          const member = { ...pilar, id: `29:pilar-${type}` };
+          const chat = h.teams(member, { type });
+          const opened = h.connector.createdConversations.length;
           const turn = await chat.say('<at>PinDesk</at> set pin Ken Myer', { entities: [mention('PinDesk', 'pindesk-bot')] });
-          const created = h.connector.createdConversations.at(-1)!;
-          expect(created).toMatchObject({ isGroup: false, members: [{ id: '29:pilar' }], tenantId: 'tenant-1' });
-          const privateCard = turn.sent.find((s) => s.conversationId === 'personal:29:pilar');
-          const shared = turn.sent.filter((s) => s.conversationId !== 'personal:29:pilar');
+          expect(h.connector.createdConversations).toHaveLength(opened + 1);
+          expect(h.connector.createdConversations.at(-1)).toMatchObject({ isGroup: false, members: [{ id: member.id }], tenantId: 'tenant-1' });
+          const privateCard = turn.sent.find((s) => s.conversationId === `personal:${member.id}`);
+          const shared = turn.sent.filter((s) => s.conversationId !== `personal:${member.id}`);
           expect(cardText(cardOf(privateCard))).toContain('PIN set for Ken Myer');
           expect(shared).toHaveLength(1);
           expect(shared[0]!.activity.text).toMatch(/^PIN set for Ken Myer\. I sent the details to you in our 1:1 chat\.$/);
           expect(shared[0]!.activity.attachments).toBeUndefined();
 
-          const reveal = await h.teams(pilar).execute(action(cardOf(privateCard), 'Reveal PIN'));
+          const reveal = await h.teams(member).execute(action(cardOf(privateCard), 'Reveal PIN'));
           expect(pinOnCard(invokeCard(reveal))).toMatch(/^\d{5}$/);
+
+          // The next time, the 1:1 chat is known: nothing is opened again.
+          const again = await chat.say('<at>PinDesk</at> set pin Ken Myer', { entities: [mention('PinDesk', 'pindesk-bot')] });
+          expect(h.connector.createdConversations).toHaveLength(opened + 1);
+          expect(again.sent.map((s) => s.conversationId).sort()).toEqual([chat.base.conversation.id, `personal:${member.id}`].sort());
         });
       }
 

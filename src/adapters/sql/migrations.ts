@@ -149,6 +149,32 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0004-delivery-outbox': {
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable('reveals').addColumn('revealed_at', 'bigint').execute();
+      await db.schema.createIndex('reveals_addressee').on('reveals').columns(['addressee_id', 'expires_at']).execute();
+      await db.schema
+        .createTable('deliveries')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('reveal_id', 'text', (c) => c.notNull())
+        .addColumn('addressee_id', 'text', (c) => c.notNull())
+        .addColumn('conversation', 'text', (c) => c.notNull())
+        .addColumn('channel_id', 'text', (c) => c.notNull())
+        .addColumn('request_id', 'text')
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('next_attempt_at', 'bigint', (c) => c.notNull())
+        .addColumn('lease_until', 'bigint')
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .addColumn('last_error', 'text')
+        .addColumn('activity_id', 'text')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('delivered_at', 'bigint')
+        .execute();
+      await db.schema.createIndex('deliveries_due').on('deliveries').columns(['state', 'next_attempt_at']).execute();
+      await db.schema.createIndex('deliveries_reveal').on('deliveries').column('reveal_id').execute();
+    },
+  },
 };
 
 class InCodeMigrations implements MigrationProvider {

@@ -44,6 +44,25 @@ export interface RevealRow {
   created_at: number;
   expires_at: number;
   card: string | null;
+  revealed_at: number | null;
+}
+
+export interface DeliveryRow {
+  id: string;
+  reveal_id: string;
+  addressee_id: string;
+  conversation: string;
+  channel_id: string;
+  request_id: string | null;
+  state: string;
+  attempts: number;
+  next_attempt_at: number;
+  lease_until: number | null;
+  expires_at: number;
+  last_error: string | null;
+  activity_id: string | null;
+  created_at: number;
+  delivered_at: number | null;
 }
 
 export interface ContinuationRow {
@@ -133,4 +152,5 @@ export interface Database {
   request_cards: RequestCardRow;
   approval_channels: ApprovalChannelRow;
   rate_limits: RateLimitRow;
+  deliveries: DeliveryRow;
 }

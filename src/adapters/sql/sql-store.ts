@@ -12,10 +12,12 @@ import type {
   RequestStore,
   ApprovalChannelStore,
   RateLimiter,
+  DeliveryOutbox,
 } from '../../ports/store.js';
 import type { Database } from './schema.js';
 import { SqlApprovalChannelStore } from './repositories/approval-channel-repository.js';
 import { SqlAuditLog } from './repositories/audit-repository.js';
+import { SqlDeliveryOutbox } from './repositories/delivery-repository.js';
 import { SqlContinuationStore } from './repositories/continuation-repository.js';
 import { SqlConversationStore } from './repositories/conversation-repository.js';
 import { SqlPolicyStore } from './repositories/policy-repository.js';
@@ -34,8 +36,10 @@ export class SqlStore implements Store {
   readonly requests: RequestStore;
   readonly approvalChannels: ApprovalChannelStore;
   readonly rateLimits: RateLimiter;
+  readonly deliveries: DeliveryOutbox;
 
   constructor(readonly db: Kysely<Database>) {
+    this.deliveries = new SqlDeliveryOutbox(db);
     this.requests = new SqlRequestStore(db);
     this.approvalChannels = new SqlApprovalChannelStore(db);
     this.rateLimits = new SqlRateLimiter(db);
@@ -45,6 +49,12 @@ export class SqlStore implements Store {
     this.reveals = new SqlRevealVault(db);
     this.continuations = new SqlContinuationStore(db);
     this.conversations = new SqlConversationStore(db);
+  }
+
+  async transaction<T>(work: (tx: this) => Promise<T>): Promise<T> {
+    // Already inside one: the work joins it (Kysely has no nested transactions).
+    if (this.db.isTransaction) return work(this);
+    return this.db.transaction().execute((trx) => work(new SqlStore(trx) as this));
   }
 
   async ping(): Promise<void> {

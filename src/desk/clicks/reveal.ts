@@ -31,7 +31,10 @@ export async function revealPin(
     if (show) scope.reason = 'expired';
     return view;
   }
-  if (show) view.pin = openSealed(sealer, entry.sealed!, revealAad(entry.id, entry.addresseeId));
+  if (show) {
+    view.pin = openSealed(sealer, entry.sealed!, revealAad(entry.id, entry.addresseeId));
+    await store.reveals.markRevealed(ref, now);
+  }
   return view;
 }
 

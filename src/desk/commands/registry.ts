@@ -6,6 +6,7 @@ import { auditCommand, auditUserCommand } from '../audit/audit.js';
 import { helpCommand } from '../basics/help.js';
 import { whoamiCommand } from '../basics/whoami.js';
 import { lockPinCommand } from '../pins/lock-pin.js';
+import { myPinsCommand } from '../pins/my-pins.js';
 import { pinStatusCommand } from '../pins/pin-status.js';
 import { setPinCommand } from '../pins/set-pin.js';
 import { unlockPinCommand } from '../pins/unlock-pin.js';
@@ -41,6 +42,7 @@ export const COMMANDS: CommandRegistry = {
   'approvals-here': approvalsHereCommand,
   'request-pin': requestPinCommand,
   'my-requests': myRequestsCommand,
+  'my-pins': myPinsCommand,
   'cancel-request': cancelRequestCommand,
   'show-policy': showPolicyCommand,
   audit: auditCommand,

@@ -5,6 +5,7 @@ import { NoPrivateChatError, PinExposedError, PinLockedError } from '../../domai
 import { identityParam, parseSetArguments } from '../../domain/grammar/arguments.js';
 import { summarize, type DirectoryUser } from '../../domain/user.js';
 import { mayActOn } from '../access.js';
+import { recordOf } from '../audit-trail.js';
 import type { CommandOf, TargetedEntry } from '../commands/command-entry.js';
 import type { DeskServices } from '../dependencies.js';
 import type { DeskResult } from '../results.js';
@@ -73,14 +74,26 @@ export function refuseWhereNotPrivate(ctx: UseCaseContext, command: SetPinComman
 }
 
 export async function setPinOn(
-  services: Pick<DeskServices, 'issuer' | 'continuations'>,
+  services: Pick<DeskServices, 'issuer' | 'continuations' | 'clock'>,
   ctx: UseCaseContext,
   command: SetPinCommand,
   target: DirectoryUser,
   unlockFirst: boolean,
 ): Promise<DeskResult> {
-  const { caller, scope } = ctx;
-  const issued = await services.issuer.issue({ target, addressee: caller.user, pin: command.pin, ignoreHistory: command.ignoreHistory, unlockFirst, permission: 'pin.set' });
+  const { caller, scope, turn } = ctx;
+  // The private chat first: if the card could not reach the caller, nothing may change.
+  const chat = turn.privateChat ? await turn.privateChat() : undefined;
+  const issued = await services.issuer.issue({
+    target,
+    addressee: caller.user,
+    pin: command.pin,
+    ignoreHistory: command.ignoreHistory,
+    unlockFirst,
+    permission: 'pin.set',
+    audit: recordOf(scope, turn, services.clock()),
+    deliverTo: chat && { channelId: chat.channelId, reference: chat.reference },
+  });
+  if (issued === 'not-provided') throw new Error('set-pin has no precondition');
   if (issued === 'locked') {
     const offer = mayActOn(caller, 'pin.unlock', target)
       ? await services.continuations.save(caller, 'unlock-and-set', { command, targetId: target.id } satisfies UnlockAndSetPayload)
@@ -88,5 +101,6 @@ export async function setPinOn(
     throw new PinLockedError(summarize(target), offer);
   }
   scope.reason = issued.auditReason;
-  return { kind: 'pin-set', details: issued.details, revealRef: issued.revealRef, revealExpiresAt: issued.revealExpiresAt };
+  scope.recorded = true;
+  return { kind: 'pin-set', details: issued.details, revealRef: issued.revealRef, revealExpiresAt: issued.revealExpiresAt, deliveryId: issued.deliveryId, elsewhere: chat?.elsewhere ?? false };
 }

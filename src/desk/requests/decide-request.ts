@@ -4,20 +4,23 @@
 import { CardExpiredError, RateLimitedError, SelfApprovalError } from '../../domain/errors.js';
 import { cleanReason, FINAL_STATE, type Decision } from '../../domain/pin-request.js';
 import { authorize, authorizeOn } from '../access.js';
-import type { DeskServices } from '../dependencies.js';
+import type { Store } from '../../ports/store.js';
+import { recordOf } from '../audit-trail.js';
+import type { DeskServices, TransactionPorts } from '../dependencies.js';
+import type { DeliveryTarget } from '../shared/pin-issuer.js';
 import type { DeskResult, IssuedPin } from '../results.js';
 import type { UseCaseContext } from '../turn.js';
 import { loadRequest, unchangedRequest } from './request-expiry.js';
 import { requestView } from './request-view.js';
 
 export async function decideRequest(
-  services: Pick<DeskServices, 'store' | 'clock' | 'directory' | 'authority' | 'issuer' | 'settings'>,
-  { caller, scope }: UseCaseContext,
+  services: Pick<DeskServices, 'store' | 'clock' | 'directory' | 'authority' | 'issuer' | 'settings' | 'atomically'>,
+  { caller, scope, turn }: UseCaseContext,
   requestId: string,
   decision: Decision,
   note: string | undefined,
 ): Promise<DeskResult> {
-  const { store, clock, directory, authority, issuer } = services;
+  const { store, clock, directory, issuer, atomically } = services;
   const { decisionsPerMinute } = services.settings.selfService;
   const request = await loadRequest(services, requestId, scope);
   if (request.state !== 'pending' || request.expiresAt <= clock()) return unchangedRequest(services, request, scope);
@@ -32,17 +35,47 @@ export async function decideRequest(
   }
   const to = FINAL_STATE[decision];
   const decided = { decidedAt: now, decidedById: caller.user.id, decidedByName: caller.user.displayName, decisionNote: decision === 'deny' ? cleanReason(note) : undefined };
-  if (!(await store.requests.decide(request.id, to, decided, now))) return unchangedRequest(services, (await store.requests.get(request.id))!, scope);
-  scope.action = `request-${to}`;
-  scope.reason = `${request.kind}:${request.id}`;
+  // The decision is a compare-and-set; an approval commits with what it changes, and its record.
+  const claim = (tx: TransactionPorts) => tx.store.requests.decide(request.id, to, decided, now);
+  const record = { ...recordOf(scope, turn, now), action: `request-${to}`, reason: `${request.kind}:${request.id}` };
   let pin: IssuedPin | undefined;
+  let won: boolean;
   if (decision === 'approve' && request.kind === 'reset') {
     // Approving a reset of a locked PIN unlocks it too: the approver sees the lock on the card.
-    const issued = await issuer.issue({ target: requester, addressee: requester, ignoreHistory: false, unlockFirst: true, permission: 'request.own' });
-    if (issued !== 'locked') pin = issued;
+    const deliverTo = await requesterChat(store, request.id);
+    const issued = await issuer.issue({
+      target: requester,
+      addressee: requester,
+      ignoreHistory: false,
+      unlockFirst: true,
+      permission: 'request.own',
+      audit: record,
+      deliverTo: deliverTo && { ...deliverTo, requestId: request.id },
+      provided: claim,
+    });
+    won = issued !== 'not-provided';
+    if (issued !== 'not-provided' && issued !== 'locked') pin = issued;
   } else if (decision === 'approve') {
-    await authority.unlock(requester.id, now);
+    won = await atomically(async (tx) => {
+      if (!(await claim(tx))) return false;
+      await tx.authority.unlock(requester.id, now);
+      await tx.store.audit.append(record);
+      return true;
+    });
+  } else {
+    won = await store.requests.decide(request.id, to, decided, now);
   }
+  if (!won) return unchangedRequest(services, (await store.requests.get(request.id))!, scope);
+  scope.action = record.action;
+  scope.reason = record.reason;
+  scope.recorded = decision === 'approve';
   const updated = (await store.requests.get(request.id))!;
   return { kind: 'request-updated', view: await requestView(services, updated, requester), change: to === 'approved' ? 'approved' : 'denied', pin };
+}
+
+/** The requester's chat, where their request card went: their new PIN's card goes there too. */
+async function requesterChat(store: Pick<Store, 'requests'>, requestId: string): Promise<DeliveryTarget | undefined> {
+  const card = (await store.requests.cards(requestId)).find((c) => c.audience === 'requester')?.card;
+  const reference = card?.conversation as { channelId?: unknown } | undefined;
+  return reference && typeof reference.channelId === 'string' ? { channelId: reference.channelId, reference } : undefined;
 }

@@ -1,5 +1,5 @@
 // What the chat surface needs to carry a request to people: where approvers are reached, the
-// request's current view, and one audit record per delivery of the requester's new PIN.
+// request's current view. (The new PIN's card goes through the outbox: desk/deliveries.)
 import type { PinRequest } from '../../domain/pin-request.js';
 import type { DeskServices } from '../dependencies.js';
 import type { RequestView } from '../results.js';
@@ -29,18 +29,5 @@ export class RequestDelivery {
   /** Housekeeping: expire requests whose time is up; the surface updates their cards. */
   expireDue(): Promise<RequestView[]> {
     return expireDueRequests(this.services);
-  }
-
-  /** The new PIN's card reached the requester (or did not): one audit record either way. */
-  async recordDelivery(request: PinRequest, delivered: boolean): Promise<void> {
-    await this.services.store.audit.append({
-      at: this.services.clock(),
-      actor: 'pindesk',
-      action: 'request-delivered',
-      target: request.requesterUpn,
-      outcome: delivered ? 'ok' : 'failed',
-      reason: `${request.kind}:${request.id}`,
-      requestId: request.id,
-    });
   }
 }

@@ -1,5 +1,6 @@
 // `my requests` (the caller's own, anyone) and `requests` (pending ones, for approvers).
 import type { PlainEntry } from '../commands/command-entry.js';
+import { waitingPins } from '../pins/my-pins.js';
 import { requestView } from './request-view.js';
 
 export const myRequestsCommand: PlainEntry<'my-requests'> = {
@@ -10,9 +11,11 @@ export const myRequestsCommand: PlainEntry<'my-requests'> = {
     phrases: [{ pattern: /^my (?:pin )?requests$/i, build: () => ({ kind: 'my-requests' }) }],
     example: 'my requests',
   },
-  run: async (services, { caller }) => {
+  run: async (services, { turn, caller }) => {
     const requests = await services.store.requests.recentOf(caller.user.id, 10);
-    return { kind: 'requests', views: await Promise.all(requests.map((r) => requestView(services, r, caller.user))), mine: true };
+    // A new PIN whose card never reached the requester comes with the list (only in private).
+    const pins = turn.shared ? [] : await waitingPins(services, caller.user.id, 'undelivered');
+    return { kind: 'requests', views: await Promise.all(requests.map((r) => requestView(services, r, caller.user))), mine: true, pins };
   },
 };
 

@@ -8,7 +8,8 @@ import { pinExpiry } from '../../domain/policy.js';
 import type { Permission } from '../../domain/roles.js';
 import { summarize, type DirectoryUser } from '../../domain/user.js';
 import type { PinAuthority } from '../../ports/pin-authority.js';
-import type { Store } from '../../ports/store.js';
+import type { AuditRecord, Store } from '../../ports/store.js';
+import type { Atomically, TransactionPorts } from '../dependencies.js';
 import type { Sealer } from '../../security/sealer.js';
 import type { IssuedPin, PinSetDetails } from '../results.js';
 import { effectivePolicy } from './effective-policy.js';
@@ -21,13 +22,27 @@ export interface IssueOptions {
   ignoreHistory: boolean;
   unlockFirst: boolean;
   permission: Permission;
+  /** The audit record of this change, written in its transaction (the reason, unless given, says how the PIN was made). */
+  audit?: (Omit<AuditRecord, 'reason'> & { reason?: string | undefined }) | undefined;
+  /** Where the card goes: a delivery record is written in the same transaction. */
+  deliverTo?: DeliveryTarget | undefined;
+  /** A condition checked first in the same transaction (a request still pending); false: nothing changes. */
+  provided?: ((tx: TransactionPorts) => Promise<boolean>) | undefined;
+}
+
+/** The addressee's private chat, as the chat surface reached it. */
+export interface DeliveryTarget {
+  channelId: string;
+  reference: unknown;
+  requestId?: string | undefined;
 }
 
 export class PinIssuer {
   constructor(
     private readonly deps: {
       authority: PinAuthority;
-      store: Pick<Store, 'policies' | 'reveals'>;
+      store: Pick<Store, 'policies'>;
+      atomically: Atomically;
       sealer: Sealer;
       clock: () => Date;
       randomInt: RandomInt;
@@ -35,9 +50,13 @@ export class PinIssuer {
     },
   ) {}
 
-  /** 'locked' when the PIN is locked and unlockFirst was not asked: nothing changed then. */
-  async issue(options: IssueOptions): Promise<IssuedPin | 'locked'> {
-    const { authority, clock, randomInt, sealer, store, settings } = this.deps;
+  /**
+   * 'locked' when the PIN is locked and unlockFirst was not asked, 'not-provided' when the
+   * `provided` condition failed: nothing changed then. Otherwise the PIN, its sealed reveal, its
+   * audit record and its delivery record were committed together.
+   */
+  async issue(options: IssueOptions): Promise<IssuedPin | 'locked' | 'not-provided'> {
+    const { authority, clock, randomInt, sealer, store, settings, atomically } = this.deps;
     const { target, addressee, unlockFirst } = options;
     const effective = await effectivePolicy(store.policies, target);
     const { policy } = effective;
@@ -49,8 +68,8 @@ export class PinIssuer {
     if (manual) checkPin(pin, context);
     const at = clock();
     const pinExpiresAt = pinExpiry(at, policy);
-    const outcome = await authority.setPin({ userId: target.id, pin, at, expiresAt: pinExpiresAt, historyCount: policy.pinHistoryCount, unlockFirst });
-    if (outcome === 'locked') return 'locked';
+    const revealRef = nanoid();
+    const revealExpiresAt = new Date(at.getTime() + settings.revealTtlMs);
     const details: PinSetDetails = {
       target: summarize(target),
       policyIdentity: policy.identity,
@@ -61,18 +80,23 @@ export class PinIssuer {
       addresseeName: addressee.displayName,
       permission: options.permission,
     };
-    const revealRef = nanoid();
-    const revealExpiresAt = new Date(at.getTime() + settings.revealTtlMs);
-    await store.reveals.put({
-      id: revealRef,
-      addresseeId: addressee.id,
-      targetId: target.id,
-      sealed: sealer.seal(pin, revealAad(revealRef, addressee.id)),
-      details,
-      createdAt: at,
-      expiresAt: revealExpiresAt,
-    });
+    const sealed = sealer.seal(pin, revealAad(revealRef, addressee.id));
     const auditReason = [manual ? 'manual' : 'generated', ignoreHistory ? 'history-override' : '', unlockFirst ? 'unlocked-first' : ''].filter(Boolean).join(',');
-    return { details, revealRef, revealExpiresAt, auditReason };
+    const deliveryId = options.deliverTo ? nanoid() : undefined;
+    // Nothing above wrote anything; from here, all of it or none of it.
+    const outcome = await atomically(async (tx) => {
+      if (options.provided && !(await options.provided(tx))) return 'not-provided' as const;
+      const set = await tx.authority.setPin({ userId: target.id, pin, at, expiresAt: pinExpiresAt, historyCount: policy.pinHistoryCount, unlockFirst });
+      if (set === 'locked') return 'locked' as const;
+      await tx.store.reveals.put({ id: revealRef, addresseeId: addressee.id, targetId: target.id, sealed, details, createdAt: at, expiresAt: revealExpiresAt });
+      if (options.deliverTo && deliveryId) {
+        const { channelId, reference, requestId } = options.deliverTo;
+        await tx.store.deliveries.enqueue({ id: deliveryId, revealId: revealRef, addresseeId: addressee.id, conversation: reference, channelId, requestId, expiresAt: revealExpiresAt, createdAt: at });
+      }
+      if (options.audit) await tx.store.audit.append({ ...options.audit, reason: options.audit.reason ?? auditReason });
+      return 'set' as const;
+    });
+    if (outcome !== 'set') return outcome;
+    return { details, revealRef, revealExpiresAt, auditReason, deliveryId };
   }
 }

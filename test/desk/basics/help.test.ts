@@ -18,7 +18,7 @@ it('a user without a role: only their own requests and policy, not an admin', as
   const { record } = await succeeds(f, () => f.desk.handleText(f.turn('kmyer'), 'help'));
   expect(record).toMatchObject({ action: 'help', outcome: 'ok' });
   const kmyer = await examples('kmyer');
-  expect(kmyer).toMatchObject({ admin: false, forEveryone: ['whoami'] });
+  expect(kmyer).toMatchObject({ admin: false, forEveryone: ['my pins', 'whoami'] });
   expect(kmyer.lines).toEqual(['reset my pin - new phone', 'unlock my pin', 'my requests', 'pin policy']);
 });
 

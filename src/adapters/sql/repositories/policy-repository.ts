@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely';
 import { pinPolicySettingsSchema, type PinPolicy, type PolicyIdentity } from '../../../domain/policy.js';
 import type { PolicyStore } from '../../../ports/store.js';
 import type { Database } from '../schema.js';
+import { inTransaction } from '../in-transaction.js';
 
 export class SqlPolicyStore implements PolicyStore {
   constructor(private readonly db: Kysely<Database>) {}
@@ -29,7 +30,7 @@ export class SqlPolicyStore implements PolicyStore {
   }
 
   async removePolicy(identity: PolicyIdentity): Promise<void> {
-    await this.db.transaction().execute(async (tx) => {
+    await inTransaction(this.db, async (tx) => {
       await tx.deleteFrom('pin_policies').where('identity', '=', identity).execute();
       if (identity.startsWith('tag:')) await tx.deleteFrom('policy_grants').where('tag', '=', identity.slice('tag:'.length)).execute();
     });

@@ -2,13 +2,14 @@
 import type { Kysely } from 'kysely';
 import type { RateLimiter } from '../../../ports/store.js';
 import type { Database } from '../schema.js';
+import { inTransaction } from '../in-transaction.js';
 
 export class SqlRateLimiter implements RateLimiter {
   constructor(private readonly db: Kysely<Database>) {}
 
   async hit(key: string, limit: number, windowMs: number, now: Date): Promise<boolean> {
     const at = now.getTime();
-    return this.db.transaction().execute(async (tx) => {
+    return inTransaction(this.db, async (tx) => {
       const row = await tx.selectFrom('rate_limits').selectAll().where('key', '=', key).executeTakeFirst();
       if (!row || Number(row.window_start) + windowMs <= at) {
         await tx

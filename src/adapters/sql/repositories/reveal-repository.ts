@@ -1,7 +1,7 @@
 // Sealed PINs a card reveals to one addressee (reveals table), cleared once expired or shown.
 import type { Kysely } from 'kysely';
 import type { PostedCard, RevealEntry, RevealVault } from '../../../ports/store.js';
-import type { Database } from '../schema.js';
+import type { Database, RevealRow } from '../schema.js';
 
 export class SqlRevealVault implements RevealVault {
   constructor(private readonly db: Kysely<Database>) {}
@@ -18,26 +18,36 @@ export class SqlRevealVault implements RevealVault {
         created_at: entry.createdAt.getTime(),
         expires_at: entry.expiresAt.getTime(),
         card: entry.card ? JSON.stringify(entry.card) : null,
+        revealed_at: null,
       })
       .execute();
   }
 
   async get(id: string): Promise<RevealEntry | undefined> {
     const row = await this.db.selectFrom('reveals').selectAll().where('id', '=', id).executeTakeFirst();
-    if (!row) return undefined;
-    return {
-      id: row.id,
-      addresseeId: row.addressee_id,
-      targetId: row.target_id,
-      sealed: row.sealed ?? undefined,
-      details: JSON.parse(row.details),
-      createdAt: new Date(Number(row.created_at)),
-      expiresAt: new Date(Number(row.expires_at)),
-      card: row.card ? (JSON.parse(row.card) as PostedCard) : undefined,
-    };
+    return row ? toEntry(row) : undefined;
+  }
+
+  async openFor(addresseeId: string, now: Date, limit: number): Promise<RevealEntry[]> {
+    const rows = await this.db
+      .selectFrom('reveals')
+      .selectAll()
+      .where('addressee_id', '=', addresseeId)
+      .where('expires_at', '>', now.getTime())
+      .where('sealed', 'is not', null)
+      .orderBy('created_at', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map(toEntry);
+  }
+
+  async markRevealed(id: string, at: Date): Promise<void> {
+    await this.db.updateTable('reveals').set({ revealed_at: at.getTime() }).where('id', '=', id).where('revealed_at', 'is', null).execute();
   }
 
   async attachCard(id: string, card: PostedCard): Promise<void> {
+    // A card that was never posted has no place to remember (an empty update is not SQL).
+    if (!card) throw new Error('attachCard needs the posted card');
     await this.db.updateTable('reveals').set({ card: JSON.stringify(card) }).where('id', '=', id).execute();
   }
 
@@ -54,4 +64,18 @@ export class SqlRevealVault implements RevealVault {
       .executeTakeFirst();
     return Number(result.numUpdatedRows);
   }
+}
+
+function toEntry(row: RevealRow): RevealEntry {
+  return {
+    id: row.id,
+    addresseeId: row.addressee_id,
+    targetId: row.target_id,
+    sealed: row.sealed ?? undefined,
+    details: JSON.parse(row.details),
+    createdAt: new Date(Number(row.created_at)),
+    expiresAt: new Date(Number(row.expires_at)),
+    card: row.card ? (JSON.parse(row.card) as PostedCard) : undefined,
+    revealedAt: row.revealed_at === null ? undefined : new Date(Number(row.revealed_at)),
+  };
 }

@@ -1,0 +1,126 @@
+// The PIN-card outbox (deliveries table): written with the PIN change, claimed by compare-and-set
+// on a lease so that one sender — in one process or several — sends each card at a time.
+import type { Kysely } from 'kysely';
+import type { Delivery, DeliveryOutbox, DeliveryState } from '../../../ports/store.js';
+import type { Database, DeliveryRow } from '../schema.js';
+
+/** Longest error text kept (a connector's message, never a PIN). */
+const ERROR_LIMIT = 300;
+
+export class SqlDeliveryOutbox implements DeliveryOutbox {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async enqueue(delivery: Parameters<DeliveryOutbox['enqueue']>[0]): Promise<void> {
+    await this.db
+      .insertInto('deliveries')
+      .values({
+        id: delivery.id,
+        reveal_id: delivery.revealId,
+        addressee_id: delivery.addresseeId,
+        conversation: JSON.stringify(delivery.conversation),
+        channel_id: delivery.channelId,
+        request_id: delivery.requestId ?? null,
+        state: 'pending',
+        attempts: 0,
+        next_attempt_at: delivery.createdAt.getTime(),
+        lease_until: null,
+        expires_at: delivery.expiresAt.getTime(),
+        last_error: null,
+        activity_id: null,
+        created_at: delivery.createdAt.getTime(),
+        delivered_at: null,
+      })
+      .execute();
+  }
+
+  async get(id: string): Promise<Delivery | undefined> {
+    const row = await this.db.selectFrom('deliveries').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? toDelivery(row) : undefined;
+  }
+
+  async ofReveal(revealId: string): Promise<Delivery | undefined> {
+    const row = await this.db.selectFrom('deliveries').selectAll().where('reveal_id', '=', revealId).orderBy('created_at', 'desc').executeTakeFirst();
+    return row ? toDelivery(row) : undefined;
+  }
+
+  async claim(id: string, now: Date, leaseMs: number, due: 'due-only' | 'now' = 'due-only'): Promise<Delivery | undefined> {
+    const at = now.getTime();
+    let query = this.db
+      .updateTable('deliveries')
+      .set((eb) => ({ lease_until: at + leaseMs, attempts: eb('attempts', '+', 1) }))
+      .where('id', '=', id)
+      .where('state', '=', 'pending')
+      .where('expires_at', '>', at)
+      .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', at)]));
+    if (due === 'due-only') query = query.where('next_attempt_at', '<=', at);
+    const result = await query.executeTakeFirst();
+    if (Number(result.numUpdatedRows) !== 1) return undefined;
+    return this.get(id);
+  }
+
+  async due(now: Date, limit: number): Promise<string[]> {
+    const at = now.getTime();
+    const rows = await this.db
+      .selectFrom('deliveries')
+      .select('id')
+      .where('state', '=', 'pending')
+      .where('next_attempt_at', '<=', at)
+      .where('expires_at', '>', at)
+      .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', at)]))
+      .orderBy('next_attempt_at')
+      .limit(limit)
+      .execute();
+    return rows.map((row) => row.id);
+  }
+
+  async delivered(id: string, activityId: string, at: Date): Promise<void> {
+    await this.db
+      .updateTable('deliveries')
+      .set({ state: 'delivered', activity_id: activityId, delivered_at: at.getTime(), lease_until: null, last_error: null })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async retryLater(id: string, nextAttemptAt: Date, error: string): Promise<void> {
+    await this.db
+      .updateTable('deliveries')
+      .set({ next_attempt_at: nextAttemptAt.getTime(), lease_until: null, last_error: error.slice(0, ERROR_LIMIT) })
+      .where('id', '=', id)
+      .where('state', '=', 'pending')
+      .execute();
+  }
+
+  async failed(id: string, error: string): Promise<void> {
+    await this.db.updateTable('deliveries').set({ state: 'failed', lease_until: null, last_error: error.slice(0, ERROR_LIMIT) }).where('id', '=', id).where('state', '=', 'pending').execute();
+  }
+
+  async expireDue(now: Date): Promise<Delivery[]> {
+    const at = now.getTime();
+    const due = await this.db.selectFrom('deliveries').select('id').where('state', '=', 'pending').where('expires_at', '<=', at).limit(500).execute();
+    const expired: Delivery[] = [];
+    for (const { id } of due) {
+      // Compare-and-set per delivery: several sweepers expire each one once.
+      const result = await this.db.updateTable('deliveries').set({ state: 'expired', lease_until: null }).where('id', '=', id).where('state', '=', 'pending').executeTakeFirst();
+      if (Number(result.numUpdatedRows) === 1) expired.push((await this.get(id))!);
+    }
+    return expired;
+  }
+}
+
+function toDelivery(row: DeliveryRow): Delivery {
+  return {
+    id: row.id,
+    revealId: row.reveal_id,
+    addresseeId: row.addressee_id,
+    conversation: JSON.parse(row.conversation),
+    channelId: row.channel_id,
+    requestId: row.request_id ?? undefined,
+    state: row.state as DeliveryState,
+    attempts: Number(row.attempts),
+    nextAttemptAt: new Date(Number(row.next_attempt_at)),
+    expiresAt: new Date(Number(row.expires_at)),
+    lastError: row.last_error ?? undefined,
+    activityId: row.activity_id ?? undefined,
+    createdAt: new Date(Number(row.created_at)),
+  };
+}

@@ -1,0 +1,96 @@
+// Posts PIN cards from the outbox (desk/deliveries) to the addressee's private chat: right after the
+// change for the turn that made it, then on a timer until delivered or the PIN can no longer be
+// revealed. Connector failures are sorted here: 429 (waits what Retry-After asks), 5xx, timeouts
+// and network errors are retried; any other 4xx (blocked, not in the roster, no such
+// conversation) will not get better by trying again.
+import { TurnContext, type Activity, type CloudAdapter, type ConversationReference } from 'botbuilder';
+import type { PinCard } from '../desk/results.js';
+import type { Logger } from 'pino';
+import { pinSetCard } from '../cards/pin-set-card.js';
+import type { PinCardOutbox, PinCardToSend, SendFailure } from '../desk/deliveries/pin-card-outbox.js';
+import type { DeliveryState } from '../ports/store.js';
+import { DeadlineError, retryAfterMs, SEND_DEADLINE_MS, statusOf, withDeadline } from './deadline.js';
+import { cardMessage } from './render.js';
+
+export class CardCourier {
+  /** Sends still running past their deadline: their outcome is recorded when they end. */
+  private readonly late = new Set<Promise<unknown>>();
+
+  constructor(
+    private readonly adapter: CloudAdapter,
+    private readonly appId: string,
+    private readonly outbox: PinCardOutbox,
+    private readonly log: Logger,
+    private readonly clock: () => Date,
+    private readonly deadlineMs = SEND_DEADLINE_MS,
+  ) {}
+
+  /** One try now, for the turn that set the PIN: delivered, pending (retried later) or failed. */
+  async deliverNow(id: string): Promise<DeliveryState> {
+    const card = await this.outbox.claim(id, 'now');
+    if (!card) return (await this.outbox.state(id)) ?? 'failed';
+    return this.attempt(card);
+  }
+
+  /** Every record that is due, and expiry of those whose PIN can no longer be revealed (timer). */
+  async sweep(): Promise<void> {
+    await this.outbox.expireDue();
+    for (const id of await this.outbox.due()) {
+      const card = await this.outbox.claim(id);
+      if (card) await this.attempt(card);
+    }
+  }
+
+  /** Posts a waiting PIN card again, here (`my pins`, `my requests` in the addressee's 1:1 chat). */
+  async postHere(context: TurnContext, card: PinCard): Promise<void> {
+    const message = cardMessage(pinSetCard(card.details, card.revealRef, card.revealExpiresAt, { shown: 'hidden' }), 'Your PIN card, again');
+    const activityId = (await context.sendActivity(message))?.id ?? '';
+    await this.outbox.sentAgain(card, TurnContext.getConversationReference(context.activity), activityId);
+  }
+
+  /** Waits for sends that outlived their deadline (shutdown, tests). */
+  async settled(): Promise<void> {
+    await Promise.allSettled([...this.late]);
+  }
+
+  private async attempt(card: PinCardToSend): Promise<DeliveryState> {
+    const summary = card.delivery.requestId ? 'Your new dial-in PIN' : `PIN set for ${card.details.target.displayName}`;
+    const message = cardMessage(pinSetCard(card.details, card.revealRef, card.revealExpiresAt, { shown: 'hidden' }), summary);
+    const sending = this.post(card.delivery.conversation, message).then(
+      async (activityId) => {
+        await this.outbox.sent(card, activityId);
+        return 'delivered' as const;
+      },
+      async (error: unknown) => {
+        const failure = this.classify(error);
+        this.log.warn({ err: error, deliveryId: card.delivery.id, attempt: card.delivery.attempts, retry: failure.kind === 'retry' }, 'could not post a PIN card');
+        return this.outbox.notSent(card, failure);
+      },
+    );
+    try {
+      // The send middleware bounds each post already; this bounds the bookkeeping around it too.
+      return await withDeadline(sending, this.deadlineMs + 1_000);
+    } catch {
+      const late = sending.catch((err: unknown) => this.log.error({ err, deliveryId: card.delivery.id }, 'recording a PIN card delivery failed'));
+      this.late.add(late);
+      void late.finally(() => this.late.delete(late));
+      return 'pending';
+    }
+  }
+
+  private classify(error: unknown): SendFailure {
+    const status = statusOf(error);
+    if (error instanceof DeadlineError || status === undefined) return { kind: 'retry', error: error instanceof DeadlineError ? 'timeout' : 'unreachable' };
+    if (status === 429) return { kind: 'retry', error: '429', afterMs: retryAfterMs(error, this.clock()) };
+    if (status === 408 || status >= 500) return { kind: 'retry', error: String(status) };
+    return { kind: 'permanent', error: String(status) };
+  }
+
+  private async post(reference: unknown, message: Partial<Activity>): Promise<string> {
+    let activityId = '';
+    await this.adapter.continueConversationAsync(this.appId, reference as Partial<ConversationReference>, async (context) => {
+      activityId = (await context.sendActivity(message))?.id ?? '';
+    });
+    return activityId;
+  }
+}

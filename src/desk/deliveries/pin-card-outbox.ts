@@ -1,0 +1,117 @@
+// The PIN-card outbox, as the chat surface uses it: what to send for a delivery record, and what
+// happened — each outcome in the store and the audit trail. Retries back off (or wait what a 429
+// asked), last until the PIN can no longer be revealed, and survive restarts: the records are the
+// only state. A lease taken by compare-and-set lets exactly one sender try a record at a time.
+import { cmdletIdentity } from '../../domain/user.js';
+import type { Delivery, DeliveryState } from '../../ports/store.js';
+import type { DeskServices } from '../dependencies.js';
+import type { PinCard, PinSetDetails } from '../results.js';
+
+/** How long a sender holds a record while it tries (longer than any send's deadline). */
+export const DELIVERY_LEASE_MS = 60_000;
+
+/** Waits between tries: 2 s, 4 s, 8 s ... at most a minute. */
+export function backoffMs(attempts: number): number {
+  return Math.min(60_000, 1_000 * 2 ** Math.max(1, attempts));
+}
+
+/** A card to post: the delivery, and the PIN card it carries (never the PIN). */
+export interface PinCardToSend {
+  delivery: Delivery;
+  details: PinSetDetails;
+  revealRef: string;
+  revealExpiresAt: Date;
+}
+
+/** How a try ended, as the sender saw it. */
+export type SendFailure = { kind: 'retry'; error: string; afterMs?: number | undefined } | { kind: 'permanent'; error: string };
+
+export class PinCardOutbox {
+  constructor(private readonly services: Pick<DeskServices, 'store' | 'clock'>) {}
+
+  /** Takes a record to try now (`now`: even before its next try is due, for the sender of the turn). */
+  async claim(id: string, when: 'due-only' | 'now' = 'due-only'): Promise<PinCardToSend | undefined> {
+    const { store, clock } = this.services;
+    const delivery = await store.deliveries.claim(id, clock(), DELIVERY_LEASE_MS, when);
+    if (!delivery) return undefined;
+    const reveal = await store.reveals.get(delivery.revealId);
+    if (!reveal?.sealed || reveal.expiresAt <= clock()) {
+      await this.close(delivery, 'expired', 'the PIN can no longer be revealed');
+      return undefined;
+    }
+    return { delivery, details: reveal.details as PinSetDetails, revealRef: reveal.id, revealExpiresAt: reveal.expiresAt };
+  }
+
+  /** Records due for a try (not leased). */
+  due(limit = 20): Promise<string[]> {
+    return this.services.store.deliveries.due(this.services.clock(), limit);
+  }
+
+  async sent(card: PinCardToSend, activityId: string): Promise<void> {
+    const { store, clock } = this.services;
+    await store.deliveries.delivered(card.delivery.id, activityId, clock());
+    await store.reveals.attachCard(card.revealRef, { conversation: card.delivery.conversation, activityId });
+    await this.audit(card.delivery, card.details, 'ok', `delivered:${card.delivery.attempts}`);
+  }
+
+  /** The card was posted again by hand (`my pins`): its delivery is done, and a Reveal updates that copy. */
+  async sentAgain(card: PinCard, conversation: unknown, activityId: string): Promise<void> {
+    const { store, clock } = this.services;
+    const delivery = await store.deliveries.ofReveal(card.revealRef);
+    if (delivery && delivery.state !== 'delivered') await store.deliveries.delivered(delivery.id, activityId, clock());
+    await store.reveals.attachCard(card.revealRef, { conversation, activityId });
+  }
+
+  /** A failed try: retried later (the first failure is audited), or given up for good. */
+  async notSent(card: PinCardToSend, failure: SendFailure): Promise<DeliveryState> {
+    const { store, clock } = this.services;
+    const { delivery } = card;
+    if (failure.kind === 'permanent') {
+      await store.deliveries.failed(delivery.id, failure.error);
+      await this.audit(delivery, card.details, 'failed', `undeliverable:${failure.error}`);
+      return 'failed';
+    }
+    const waitMs = Math.max(failure.afterMs ?? 0, backoffMs(delivery.attempts));
+    await store.deliveries.retryLater(delivery.id, new Date(clock().getTime() + waitMs), failure.error);
+    if (delivery.attempts === 1) await this.audit(delivery, card.details, 'failed', `retrying:${failure.error}`);
+    return 'pending';
+  }
+
+  /** Records whose PIN can no longer be revealed: expired, audited (the PIN stays set). */
+  async expireDue(): Promise<number> {
+    const { store, clock } = this.services;
+    const expired = await store.deliveries.expireDue(clock());
+    for (const delivery of expired) await this.audit(delivery, undefined, 'failed', 'expired-undelivered');
+    return expired.length;
+  }
+
+  state(id: string): Promise<DeliveryState | undefined> {
+    return this.services.store.deliveries.get(id).then((d) => d?.state);
+  }
+
+  private async close(delivery: Delivery, state: 'expired', why: string): Promise<void> {
+    await this.services.store.deliveries.failed(delivery.id, why);
+    await this.audit(delivery, undefined, 'failed', `${state}-undelivered`);
+  }
+
+  private async audit(delivery: Delivery, details: PinSetDetails | undefined, outcome: 'ok' | 'failed', reason: string): Promise<void> {
+    const { store, clock } = this.services;
+    // A request's delivery is recorded like the request's other steps: the requester, `reset:<id>`.
+    const target = details && (delivery.requestId ? details.target.userPrincipalName : cmdletIdentity(details.target));
+    await store.audit.append({
+      at: clock(),
+      actor: 'pindesk',
+      action: delivery.requestId ? 'request-delivered' : 'pin-card-delivered',
+      target: target ?? (await this.targetOf(delivery)),
+      outcome,
+      reason: delivery.requestId ? `reset:${delivery.requestId}${outcome === 'ok' ? '' : `:${reason}`}` : reason,
+      requestId: delivery.requestId ?? delivery.id,
+    });
+  }
+
+  private async targetOf(delivery: Delivery): Promise<string | undefined> {
+    const details = (await this.services.store.reveals.get(delivery.revealId))?.details as PinSetDetails | undefined;
+    if (!details) return undefined;
+    return delivery.requestId ? details.target.userPrincipalName : cmdletIdentity(details.target);
+  }
+}
