@@ -9,6 +9,7 @@ import { teamsInstallLink } from './chat/install-link.js';
 import { SendDeadline } from './chat/send-deadline.js';
 import { PrivateDelivery } from './chat/conversation.js';
 import { messagesEndpoint } from './chat/messages-endpoint.js';
+import { ProactiveTurns } from './chat/proactive-turns.js';
 import { RequestMessenger } from './chat/request-messenger.js';
 import { PACKAGE_ROOT, type Config } from './config.js';
 import { openDesk } from './open-desk.js';
@@ -59,6 +60,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   );
   adapter.use(new SendDeadline());
   adapter.use(new ChannelCards());
+  adapter.use(new ProactiveTurns());
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
     log.error({ err: error, channelId: context.activity.channelId, activityType: context.activity.type }, 'turn failed');
     if (context.activity.type === 'message') await context.sendActivity(errorMessage(error)).catch(() => undefined);

@@ -306,6 +306,13 @@ describe('in the Emulator (Action.Submit)', () => {
     const approvalSent = ask.sent.find((s) => s.conversationId === 'emulator-approvals')!;
     const approval = cardOf(approvalSent);
     const approve = await h.emulator('pilar', 'emulator-approvals').submit(action(approval, 'Approve'));
+    // Proactive sends and updates reply to nothing: Web Chat would hold each one 5 s waiting for
+    // the random id botbuilder gives a continuation turn (src/chat/proactive-turns.ts). A turn's
+    // own replies keep their replyToId.
+    const proactive = [...ask.sent.filter((s) => s.conversationId === 'emulator-approvals'), ...approve.sent.filter((s) => s.conversationId === 'emulator-kmyer')];
+    expect(proactive.map((s) => s.kind).sort()).toEqual(['send', 'send', 'update']);
+    for (const s of proactive) expect(s.activity.replyToId).toBeUndefined();
+    expect(approve.sent.find((s) => s.conversationId === 'emulator-approvals' && s.kind === 'send')?.activity.replyToId).toBeDefined();
     const pinCardSent = approve.sent.find((s) => s.conversationId === 'emulator-kmyer' && s.kind === 'send' && cardOf(s));
     // The approval card itself is redrawn, once, saying who approved.
     const redrawn = approve.sent.filter((s) => s.conversationId === 'emulator-approvals' && s.kind === 'update');
@@ -339,6 +346,8 @@ describe('approvers in APPROVERS get the card in their 1:1 chat', () => {
     // Anne gets it in her 1:1 chat; Pilar, the requester, does not get her own approval card.
     const toAnne = ask.sent.find((s) => s.conversationId === 'personal:29:anne');
     expect(cardText(cardOf(toAnne))).toContain('Pilar Ackerman asks to reset their dial-in PIN');
+    // Teams proactive messages are sent as before (replyToId kept); only other channels drop it.
+    expect(toAnne?.activity.replyToId).toBeDefined();
     expect(ask.sent.filter((s) => s.conversationId === 'personal:29:pilar' && JSON.stringify(s.activity).includes('asks to reset'))).toHaveLength(0);
     const approved = await h.teams(anne).execute(action(cardOf(toAnne), 'Approve'));
     expect(cardText(invokeCard(approved))).toContain('Approved by Anne Wallace');
