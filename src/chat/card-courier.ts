@@ -3,13 +3,15 @@
 // revealed. Connector failures are sorted here: 429 (waits what Retry-After asks), 5xx, timeouts
 // and network errors are retried; any other 4xx (blocked, not in the roster, no such
 // conversation) will not get better by trying again.
-import { TurnContext, type Activity, type CloudAdapter, type ConversationReference } from 'botbuilder';
+import { TurnContext, type Activity, type CloudAdapter } from 'botbuilder';
 import type { PinCard } from '../desk/results.js';
 import type { Logger } from 'pino';
 import { pinSetCard } from '../cards/pin-set-card.js';
 import type { PinCardOutbox, PinCardToSend, SendFailure } from '../desk/deliveries/pin-card-outbox.js';
 import type { DeliveryState } from '../ports/store.js';
 import { DeadlineError, retryAfterMs, SEND_DEADLINE_MS, statusOf, withDeadline } from './deadline.js';
+import { OWN_DEADLINE } from './send-deadline.js';
+import { continueTurn } from './continue-turn.js';
 import { cardMessage } from './render.js';
 
 export class CardCourier {
@@ -48,9 +50,9 @@ export class CardCourier {
     await this.outbox.sentAgain(card, TurnContext.getConversationReference(context.activity), activityId);
   }
 
-  /** Waits for sends that outlived their deadline (shutdown, tests). */
-  async settled(): Promise<void> {
-    await Promise.allSettled([...this.late]);
+  /** Waits (at most `ms`) for sends that outlived their deadline (shutdown, tests). */
+  async settled(ms = 30_000): Promise<void> {
+    await withDeadline(Promise.allSettled([...this.late]), ms).catch(() => undefined);
   }
 
   private async attempt(card: PinCardToSend): Promise<DeliveryState> {
@@ -68,7 +70,8 @@ export class CardCourier {
       },
     );
     try {
-      // The send middleware bounds each post already; this bounds the bookkeeping around it too.
+      // The turn waits this long; the send itself runs on (the connector client retries 429 and
+      // 5xx on its own), and the lease keeps other senders off the record until it has ended.
       return await withDeadline(sending, this.deadlineMs + 1_000);
     } catch {
       const late = sending.catch((err: unknown) => this.log.error({ err, deliveryId: card.delivery.id }, 'recording a PIN card delivery failed'));
@@ -88,7 +91,8 @@ export class CardCourier {
 
   private async post(reference: unknown, message: Partial<Activity>): Promise<string> {
     let activityId = '';
-    await this.adapter.continueConversationAsync(this.appId, reference as Partial<ConversationReference>, async (context) => {
+    await continueTurn(this.adapter, this.appId, reference, async (context) => {
+      context.turnState.set(OWN_DEADLINE, true);
       activityId = (await context.sendActivity(message))?.id ?? '';
     });
     return activityId;

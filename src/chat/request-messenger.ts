@@ -2,7 +2,7 @@
 // approvers' 1:1 chats, the new PIN's card to the requester alone, and a redraw of every card of a
 // request whenever its state changes. All the addresses come from the store, so a restart between
 // any two steps loses nothing.
-import type { Activity, CloudAdapter, ConversationReference, TurnContext } from 'botbuilder';
+import type { Activity, CloudAdapter, TurnContext } from 'botbuilder';
 import type { Logger } from 'pino';
 import { approvalCard, requesterCard } from '../cards/request-cards.js';
 import type { CardLocations } from '../desk/card-locations.js';
@@ -10,6 +10,7 @@ import type { RequestDelivery } from '../desk/requests/request-delivery.js';
 import type { IssuedPin, RequestView } from '../desk/results.js';
 import type { PostedCard } from '../ports/store.js';
 import type { CardCourier } from './card-courier.js';
+import { continueTurn } from './continue-turn.js';
 import { cardMessage, textMessage } from './render.js';
 
 export class RequestMessenger {
@@ -75,7 +76,7 @@ export class RequestMessenger {
   }
 
   private continueIn(reference: unknown, logic: (context: TurnContext) => Promise<void>): Promise<void> {
-    return this.adapter.continueConversationAsync(this.appId, reference as Partial<ConversationReference>, logic);
+    return continueTurn(this.adapter, this.appId, reference, logic);
   }
 }
 

@@ -8,6 +8,9 @@ import type { PinAuthority } from '../ports/pin-authority.js';
 import type { Store } from '../ports/store.js';
 import type { Sealer } from '../security/sealer.js';
 import { CallerResolver } from './callers.js';
+import type { Atomically } from './transaction.js';
+
+export type { Atomically, TransactionPorts } from './transaction.js';
 import { Continuations } from './shared/continuations.js';
 import { PinIssuer } from './shared/pin-issuer.js';
 import { TargetResolver } from './shared/targets.js';
@@ -33,15 +36,6 @@ export interface DeskSettings {
   roleCacheTtlMs: number;
   selfService: SelfServiceSettings;
 }
-
-/** The store and the PIN authority bound to one transaction: their writes commit together. */
-export interface TransactionPorts {
-  store: Store;
-  authority: PinAuthority;
-}
-
-/** Runs `work` as one unit: everything it writes through `tx` commits together, or nothing does. */
-export type Atomically = <T>(work: (tx: TransactionPorts) => Promise<T>) => Promise<T>;
 
 /** The ports, as wired: failures already translated to desk errors (see ports/guarded.ts). */
 export interface DeskDependencies {

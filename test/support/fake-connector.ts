@@ -19,8 +19,27 @@ export interface RosterMember {
   email?: string;
 }
 
+/** A fault the connector plays: an error status (with headers), or no answer at all. */
+export interface ConnectorFault {
+  /** Which requests: method and path (e.g. POST /v3/conversations/personal:29:pilar/activities). */
+  match: (method: string, path: string) => boolean;
+  status?: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+  /** No answer: never (until heal or stop), or for this many milliseconds, then 503. */
+  hang?: boolean | number;
+  /** How many requests it applies to (default: all). */
+  times?: number;
+}
+
 export class FakeConnector {
   readonly activities: RecordedActivity[] = [];
+  /** Faults in force, first match wins; each request that met one is in `faulted`. */
+  readonly faults: ConnectorFault[] = [];
+  readonly faulted: Array<{ method: string; path: string; at: number }> = [];
+  private readonly hanging = new Set<ServerResponse>();
+  /** Every activity post that got through, with when. */
+  readonly posted: Array<{ path: string; at: number }> = [];
   readonly createdConversations: Array<Record<string, any>> = [];
   readonly roster = new Map<string, RosterMember>();
   readonly rawBodies: string[] = [];
@@ -35,7 +54,24 @@ export class FakeConnector {
     return this;
   }
 
+  /** Plays `fault` for the requests it matches. */
+  fail(fault: ConnectorFault): void {
+    this.faults.push({ ...fault });
+  }
+
+  /** Ends every fault; requests left hanging get a 503 now. */
+  heal(): void {
+    this.faults.length = 0;
+    for (const res of this.hanging) {
+      if (res.writableEnded || res.destroyed) continue;
+      res.writeHead(503);
+      res.end();
+    }
+    this.hanging.clear();
+  }
+
   async stop(): Promise<void> {
+    this.heal();
     await new Promise<void>((resolve) => {
       this.server?.close(() => resolve());
       this.server?.closeAllConnections();
@@ -49,10 +85,28 @@ export class FakeConnector {
     if (raw) this.rawBodies.push(raw);
     const body = raw ? JSON.parse(raw) : undefined;
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    const reply = (status: number, payload: unknown) => {
-      res.writeHead(status, { 'content-type': 'application/json' });
+    const reply = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
+      res.writeHead(status, { 'content-type': 'application/json', ...headers });
       res.end(JSON.stringify(payload));
     };
+    const method = req.method ?? 'GET';
+    const fault = this.faults.find((f) => f.match(method, path) && (f.times === undefined || f.times > 0));
+    if (fault) {
+      if (fault.times !== undefined) fault.times--;
+      this.faulted.push({ method, path, at: Date.now() });
+      if (fault.hang) {
+        this.hanging.add(res);
+        if (typeof fault.hang === 'number') {
+          setTimeout(() => {
+            if (res.writableEnded || res.destroyed) return;
+            res.writeHead(503);
+            res.end();
+          }, fault.hang).unref();
+        }
+        return;
+      }
+      return reply(fault.status ?? 500, fault.body ?? { error: { code: 'ServiceError', message: 'fault injected by the test' } }, fault.headers);
+    }
     let match: RegExpExecArray | null;
     if (req.method === 'POST' && path === '/v3/conversations') {
       this.createdConversations.push(body);
@@ -66,6 +120,7 @@ export class FakeConnector {
     if ((match = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/.exec(path))) {
       const conversationId = match[1]!;
       if (req.method === 'POST') {
+        this.posted.push({ path, at: Date.now() });
         const activityId = `activity-${this.next++}`;
         this.activities.push({ conversationId, kind: 'send', activityId, activity: body });
         return reply(200, { id: activityId });

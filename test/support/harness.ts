@@ -38,6 +38,8 @@ export interface Turn {
   body: any;
   /** Everything the bot sent to the connector during the turn. */
   sent: RecordedActivity[];
+  /** How long the HTTP request took (before the work the turn left running ended). */
+  ms: number;
 }
 
 export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
@@ -68,6 +70,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   function chat(base: Record<string, any>): Chat {
     return new Chat(async (activity) => {
       const before = connector.activities.length;
+      const started = performance.now();
       const { status, body } = await post({
         id: `in-${++sequence}`,
         serviceUrl: connector.url,
@@ -76,9 +79,10 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
         ...base,
         ...activity,
       });
+      const ms = performance.now() - started;
       // What the turn left running (a request's redraws, the requester's PIN card) is part of it.
       await harness.app.idle();
-      return { status, body, sent: connector.activities.slice(before) };
+      return { status, body, sent: connector.activities.slice(before), ms };
     }, base);
   }
 

@@ -7,8 +7,12 @@ import type { Delivery, DeliveryState } from '../../ports/store.js';
 import type { DeskServices } from '../dependencies.js';
 import type { PinCard, PinSetDetails } from '../results.js';
 
-/** How long a sender holds a record while it tries (longer than any send's deadline). */
-export const DELIVERY_LEASE_MS = 60_000;
+/**
+ * How long a sender holds a record while it tries: longer than one post can take with the
+ * connector client's own retries, so a slow success is never sent twice. A sender that died
+ * (a killed instance) is taken over when its lease ends.
+ */
+export const DELIVERY_LEASE_MS = 30_000;
 
 /** Waits between tries: 2 s, 4 s, 8 s ... at most a minute. */
 export function backoffMs(attempts: number): number {

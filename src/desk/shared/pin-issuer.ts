@@ -9,7 +9,7 @@ import type { Permission } from '../../domain/roles.js';
 import { summarize, type DirectoryUser } from '../../domain/user.js';
 import type { PinAuthority } from '../../ports/pin-authority.js';
 import type { AuditRecord, Store } from '../../ports/store.js';
-import type { Atomically, TransactionPorts } from '../dependencies.js';
+import type { Atomically, TransactionPorts } from '../transaction.js';
 import type { Sealer } from '../../security/sealer.js';
 import type { IssuedPin, PinSetDetails } from '../results.js';
 import { effectivePolicy } from './effective-policy.js';
