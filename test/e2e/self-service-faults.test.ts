@@ -1,0 +1,170 @@
+// Self-service under faults (issue 12, A.2): the approval, the new PIN, its sealed reveal, its
+// delivery record and the audit commit together; the approver's press is answered at once; the
+// requester's card says where the PIN is; `my requests` sends a card that never arrived; and a bot
+// killed (kill -9) between approval and delivery delivers the card after it restarts.
+import Database from 'better-sqlite3';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { PACKAGE_ROOT } from '../../src/config.js';
+import { FakeConnector } from '../support/fake-connector.js';
+import { action, cardOf, cardText, invokeCard, startHarness, type Harness, type TeamsMember } from '../support/harness.js';
+
+const member = (sam: string, name: string, upn: string): TeamsMember => ({ id: `29:${sam}`, name, userPrincipalName: upn });
+const ken = member('kmyer', 'Ken Myer', 'ken.myer@contoso.com');
+const pilar = member('pilar', 'Pilar Ackerman', 'pilar.ackerman@contoso.com');
+const anne = member('anne', 'Anne Wallace', 'anne.wallace@contoso.com');
+const APPROVALS = '19:approvals@thread.tacv2';
+const mention = { type: 'mention', text: '<at>PinDesk</at>', mentioned: { id: 'pindesk-bot', name: 'PinDesk' } };
+const pinOnCard = (card: any): string | undefined => card?.body.find((b: any) => b.fontType === 'Monospace' && b.size === 'ExtraLarge')?.text;
+
+function rows(dataDir: string, sql: string, ...params: unknown[]): any[] {
+  const db = new Database(path.join(dataDir, 'pindesk.sqlite'), { readonly: true });
+  try {
+    return db.prepare(sql).all(...params);
+  } finally {
+    db.close();
+  }
+}
+
+describe('self-service when the requester cannot be reached', () => {
+  let h: Harness;
+  afterEach(async () => h?.stop());
+
+  it("the approver's press is answered at once; the requester's card says the truth; `my requests` brings the PIN card", async () => {
+    h = await startHarness();
+    await h.teams(anne, { type: 'channel', id: APPROVALS }).say('<at>PinDesk</at> approvals here', { entities: [mention] });
+    const requested = await h.teams(ken).say('reset my pin - new phone');
+    const approval = cardOf(requested.sent.find((s) => s.conversationId === APPROVALS));
+    // New messages to Ken's chat fail; updates of the cards already there still work.
+    h.connector.fail({ match: (m, p) => m === 'POST' && p.startsWith('/v3/conversations/personal:29:kmyer/activities'), status: 500 });
+
+    const approved = await h.teams(pilar, { type: 'channel', id: APPROVALS }).execute(action(approval, 'Approve'));
+    // Answered before the PIN card's delivery is even tried (that runs after the answer).
+    expect(approved.ms).toBeLessThan(1_500);
+    expect(cardText(invokeCard(approved))).toMatch(/Approved by Pilar Ackerman/);
+    const [request] = rows(h.dataDir, 'select id, state from pin_requests');
+    expect(request.state).toBe('approved');
+    expect(rows(h.dataDir, 'select state, request_id from deliveries')).toEqual([{ state: 'pending', request_id: request.id }]);
+    expect(rows(h.dataDir, 'select action, outcome from audit where action like ? order by id', 'request-%').map((r) => `${r.action}:${r.outcome}`)).toEqual([
+      'request-created:ok',
+      'request-approved:ok',
+      'request-delivered:failed',
+    ]);
+    // Ken's request card, redrawn in place, does not claim a card that is not there.
+    const redrawn = approved.sent.filter((s) => s.conversationId === 'personal:29:kmyer' && s.kind === 'update').at(-1);
+    expect(cardText(cardOf(redrawn))).toContain("Your new PIN is set. I couldn't post its card here yet and will keep trying — type `my requests` to get it now.");
+    expect(cardText(cardOf(redrawn))).not.toContain('in the card below');
+
+    h.connector.heal();
+    const mine = await h.teams(ken).say('my requests');
+    const pinCard = mine.sent.find((s) => cardText(cardOf(s)).includes('Reveal') || JSON.stringify(cardOf(s) ?? {}).includes('Reveal PIN'));
+    expect(pinCard).toBeDefined();
+    expect(rows(h.dataDir, 'select state from deliveries')).toEqual([{ state: 'delivered' }]);
+    const revealed = await h.teams(ken).execute(action(cardOf(pinCard), 'Reveal PIN'));
+    expect(pinOnCard(invokeCard(revealed))).toMatch(/^\d{5,}$/);
+  }, 30_000);
+});
+
+describe('a bot killed between approval and delivery', () => {
+  const processes: ChildProcess[] = [];
+  let dataDir: string | undefined;
+  let connector: FakeConnector | undefined;
+  afterEach(async () => {
+    for (const p of processes) p.kill('SIGKILL');
+    await connector?.stop();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  async function startBot(): Promise<string> {
+    const child = spawn(process.execPath, [path.join(PACKAGE_ROOT, 'dist', 'main.js')], {
+      env: { PATH: process.env.PATH, PORT: '0', DATA_DIR: dataDir!, LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    processes.push(child);
+    let out = '';
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no start: ${out}`)), 20_000);
+      child.stdout!.on('data', (chunk) => {
+        out += chunk;
+        const match = /"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(out);
+        if (match) {
+          clearTimeout(timer);
+          resolve(match[1]!);
+        }
+      });
+    });
+  }
+
+  let sequence = 0;
+  async function say(url: string, user: string, body: Record<string, unknown>): Promise<number> {
+    const response = await fetch(`${url}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        type: 'message',
+        id: `kill-${++sequence}`,
+        channelId: 'emulator',
+        serviceUrl: connector!.url,
+        from: { id: user, name: user },
+        recipient: { id: 'pindesk-bot', name: 'PinDesk' },
+        conversation: { id: `emulator-${user}` },
+        ...body,
+      }),
+    });
+    return response.status;
+  }
+
+  const cardsIn = (conversation: string) => connector!.activities.filter((a) => a.conversationId === conversation && a.activity.attachments);
+
+  it('the card arrives after the restart, and the requester can reveal it', async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'pindesk-kill-'));
+    connector = await new FakeConnector().start();
+    let url = await startBot();
+    expect(await say(url, 'anne', { text: 'approvals here', conversation: { id: 'emulator-approvals' } })).toBe(200);
+    expect(await say(url, 'kmyer', { text: 'reset my pin - new phone' })).toBe(200);
+    const approval = cardsIn('emulator-approvals').at(-1)!.activity.attachments[0].content;
+    const approve = findAction(approval, 'Approve');
+
+    // Ken's chat takes new messages but never answers: the approval commits, the card hangs in flight.
+    connector.fail({ match: (m, p) => m === 'POST' && p.startsWith('/v3/conversations/emulator-kmyer/activities'), hang: true });
+    expect(await say(url, 'pilar', { value: approve.data })).toBe(200);
+    expect(rows(dataDir, 'select state from pin_requests')).toEqual([{ state: 'approved' }]);
+    expect(rows(dataDir, 'select state from deliveries')).toEqual([{ state: 'pending' }]);
+    expect(rows(dataDir, 'select count(*) n from pin_history')[0].n).toBe(1);
+    expect(cardsIn('emulator-kmyer').filter((a) => JSON.stringify(a.activity).includes('Reveal PIN'))).toHaveLength(0);
+
+    processes.at(-1)!.kill('SIGKILL');
+    await new Promise((resolve) => processes.at(-1)!.once('exit', resolve));
+    connector.heal();
+    url = await startBot();
+    // The dead instance's claim on the card ends with its lease (30 s); then the card goes out.
+    const deadline = Date.now() + 45_000;
+    while (Date.now() < deadline && !cardsIn('emulator-kmyer').some((a) => JSON.stringify(a.activity).includes('Reveal PIN'))) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    const delivered = cardsIn('emulator-kmyer').filter((a) => JSON.stringify(a.activity).includes('Reveal PIN'));
+    expect(delivered).toHaveLength(1);
+    expect(rows(dataDir, 'select state from deliveries')).toEqual([{ state: 'delivered' }]);
+    const reveal = findAction(delivered[0]!.activity.attachments[0].content, 'Reveal PIN');
+    const before = connector.activities.length;
+    expect(await say(url, 'kmyer', { value: reveal.data })).toBe(200);
+    const shown = connector.activities.slice(before).find((a) => a.kind === 'update');
+    expect(pinOnCard(shown?.activity.attachments[0].content)).toMatch(/^\d{5,}$/);
+  }, 90_000);
+});
+
+function findAction(card: any, title: string): any {
+  let found: any;
+  const walk = (node: any) => {
+    if (found || !node || typeof node !== 'object') return;
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (typeof node.type === 'string' && node.type.startsWith('Action.') && node.title === title) found = node;
+    for (const value of Object.values(node)) walk(value);
+  };
+  walk(card);
+  if (!found) throw new Error(`no ${title} on ${JSON.stringify(card)}`);
+  return found;
+}
