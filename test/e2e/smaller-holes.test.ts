@@ -35,3 +35,30 @@ describe('12. scope checks parse DNs', () => {
     await h.emulator('oward').say('unlock pin Ken Meyer');
   });
 });
+
+/** Every string a client renders as Markdown in a card: TextBlock text, Fact titles and values. */
+function markdownRendered(node: unknown): string[] {
+  if (Array.isArray(node)) return node.flatMap(markdownRendered);
+  if (!node || typeof node !== 'object') return [];
+  const element = node as Record<string, any>;
+  const own = element.type === 'TextBlock' ? [String(element.text)] : element.type === 'FactSet' ? element.facts.flatMap((f: any) => [f.title, f.value]) : [];
+  return [...own, ...Object.values(element).flatMap(markdownRendered)];
+}
+
+describe('14. a requester’s reason is plain text on the approvers’ card', () => {
+  it('[Approve here](https://evil.example), **bold** and _x_ are shown literally, never as Markdown', async () => {
+    const approvals = '19:approvals@thread.tacv2';
+    const anne = { id: '29:anne', name: 'Anne Wallace', userPrincipalName: 'anne.wallace@contoso.com' };
+    const mention = { type: 'mention', text: '<at>PinDesk</at>', mentioned: { id: 'pindesk-bot', name: 'PinDesk' } };
+    await h.teams(anne, { type: 'channel', id: approvals }).say('<at>PinDesk</at> approvals here', { entities: [mention] });
+    const turn = await h.teams({ id: '29:kmyer', name: 'Ken Myer', userPrincipalName: 'ken.myer@contoso.com' }).say('reset my pin - [Approve here](https://evil.example) **bold** _x_');
+    const approval = cardOf(turn.sent.find((s) => s.conversationId === approvals));
+    expect(approval).toBeDefined();
+    for (const text of markdownRendered(approval)) {
+      expect(text).not.toMatch(/evil\.example|\*\*bold\*\*|_x_/);
+    }
+    expect(cardText(approval)).toContain('Reason: [Approve here](https://evil.example) **bold** _x_');
+    const runs = JSON.stringify(approval.body.filter((b: any) => b.type === 'RichTextBlock'));
+    expect(runs).toContain('"type":"TextRun","text":"[Approve here](https://evil.example) **bold** _x_"');
+  });
+});

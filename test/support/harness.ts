@@ -189,6 +189,7 @@ export function cardText(card: any): string {
     if (Array.isArray(node)) return node.forEach(walk);
     if (node.type === 'TextBlock') parts.push(node.text);
     if (node.type === 'FactSet') for (const f of node.facts) parts.push(`${f.title}: ${f.value}`);
+    if (node.type === 'RichTextBlock') parts.push(node.inlines.map((run: any) => (typeof run === 'string' ? run : run.text)).join(''));
     for (const [key, value] of Object.entries(node)) if (key !== 'actions') walk(value);
   };
   walk(card?.body);
