@@ -62,3 +62,36 @@ describe('14. a requester’s reason is plain text on the approvers’ card', ()
     expect(runs).toContain('"type":"TextRun","text":"[Approve here](https://evil.example) **bold** _x_"');
   });
 });
+
+describe('17. PINs typed in other digit systems', () => {
+  const pinOnCard = (card: any): string | undefined => card?.body.find((b: any) => b.fontType === 'Monospace' && b.size === 'ExtraLarge')?.text;
+
+  it.each([
+    ['Arabic-Indic', '٧٣٠١٩٤'],
+    ['Extended Arabic-Indic', '۷۳۰۱۹۴'],
+    ['Devanagari', '७३०१९४'],
+    ['fullwidth', '７３０１９４'],
+  ])('%s: set pin Ken Myer %s sets 730194', async (script, digits) => {
+    const chat = h.emulator('pilar', `digits-${script.replace(/\W/g, '')}`);
+    const turn = await chat.say(`set pin Ken Myer ${digits}`);
+    const card = cardOf(turn.sent[0]);
+    expect(cardText(card)).toContain('PIN set for Ken Myer');
+    const reveal = await chat.submit(actionOn(card, 'Reveal PIN'));
+    expect(pinOnCard(cardOf(reveal.sent.at(-1)))).toBe('730194');
+  });
+
+  it('a digit run in any script is masked in "No user matches"', async () => {
+    for (const digits of ['٧٣٠١٩٤', '۷۳۰۱۹۴', '७३०१९४']) {
+      const turn = await h.emulator('pilar').say(`pin status Nobody ${digits}`);
+      const reply = turn.sent[0]!.activity.text as string;
+      expect(reply).toMatch(/^No user matches "Nobody ••••"/);
+      expect(reply).not.toMatch(/\p{Nd}{4}/u);
+    }
+  });
+});
+
+function actionOn(card: any, title: string): any {
+  const found = [...(card?.actions ?? []), ...(card?.body ?? []).flatMap((b: any) => b.actions ?? [])].find((a: any) => a.title === title);
+  if (!found) throw new Error(`no ${title} on the card`);
+  return found;
+}
