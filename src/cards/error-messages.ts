@@ -57,6 +57,7 @@ export const MESSAGES: MessageCatalogue = {
         return 'That choice has expired or was already made. Send the command again.';
     }
   },
+  'bad-choice': () => "That is not one of the choices I offered, so I did nothing. Press one of the card's buttons.",
   'policy-setting': (error) => `Policy not changed: ${error.parameter} ${error.problem}.`,
   'policy-conflict': (error) => {
     switch (error.problem) {

@@ -127,6 +127,14 @@ export class CardExpiredError extends DeskError {
   }
 }
 
+/** A card press naming a choice the card never offered (tampered data): refused, nothing used up. */
+export class BadChoiceError extends DeskError {
+  readonly code = 'bad-choice';
+  constructor() {
+    super('choice not offered');
+  }
+}
+
 export class CommandSyntaxError extends DeskError {
   readonly code = 'bad-command';
   constructor(
@@ -246,6 +254,7 @@ export const ERROR_CLASSES = {
   'no-private-chat': NoPrivateChatError,
   'not-addressee': NotAddresseeError,
   'card-expired': CardExpiredError,
+  'bad-choice': BadChoiceError,
   'bad-command': CommandSyntaxError,
   'directory-unavailable': DirectoryUnavailableError,
   'backend-error': BackendError,

@@ -3,6 +3,7 @@ import { errorMessage, MESSAGES, SOMETHING_WENT_WRONG, type MessageCatalogue } f
 import * as errors from '../../src/domain/errors.js';
 import {
   BackendError,
+  BadChoiceError,
   CannotDialInError,
   CardExpiredError,
   CommandSyntaxError,
@@ -111,6 +112,7 @@ const SAMPLES: { [C in ErrorCode]: ReadonlyArray<readonly [ErrorByCode[C], strin
     [new CardExpiredError('choice'), 'That choice has expired or was already made. Send the command again.'],
     [new CardExpiredError('request'), "I can't find that request any more. Type `my requests` to see yours."],
   ],
+  'bad-choice': [[new BadChoiceError(), "That is not one of the choices I offered, so I did nothing. Press one of the card's buttons."]],
   'bad-command': [
     [new CommandSyntaxError('I did not understand that.', 'set pin Ken Myer'), 'I did not understand that. Try: `set pin Ken Myer` — or type `help`.'],
     [new CommandSyntaxError('I did not understand that.', 'help'), 'I did not understand that. Try: `help`'],

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ROLES_FILE } from '../../src/config.js';
 import { writeDirectoryWithEve } from '../support/eve.js';
-import { cardOf, cardText, startHarness, type Harness } from '../support/harness.js';
+import { action, cardOf, cardText, sentText, startHarness, type Harness } from '../support/harness.js';
 
 let h: Harness;
 let fixtureDir: string;
@@ -76,7 +76,7 @@ describe('17. PINs typed in other digit systems', () => {
     const turn = await chat.say(`set pin Ken Myer ${digits}`);
     const card = cardOf(turn.sent[0]);
     expect(cardText(card)).toContain('PIN set for Ken Myer');
-    const reveal = await chat.submit(actionOn(card, 'Reveal PIN'));
+    const reveal = await chat.submit(action(card, 'Reveal PIN'));
     expect(pinOnCard(cardOf(reveal.sent.at(-1)))).toBe('730194');
   });
 
@@ -90,8 +90,15 @@ describe('17. PINs typed in other digit systems', () => {
   });
 });
 
-function actionOn(card: any, title: string): any {
-  const found = [...(card?.actions ?? []), ...(card?.body ?? []).flatMap((b: any) => b.actions ?? [])].find((a: any) => a.title === title);
-  if (!found) throw new Error(`no ${title} on the card`);
-  return found;
-}
+
+describe('18. a tampered picker choice', () => {
+  it('is refused without using up the picker; the genuine choice then works', async () => {
+    const chat = h.emulator('pilar', 'picker-tamper');
+    const picker = cardOf((await chat.say('set pin Ken')).sent[0]);
+    const genuine = action(picker, 'Choose Ken Myer');
+    const tampered = await chat.submit({ ...genuine, data: { ...genuine.data, choice: 7 } });
+    expect(tampered.sent[0]!.activity.text).toMatch(/not one of the choices I offered, so I did nothing/);
+    const chosen = await chat.submit(genuine);
+    expect(sentText(chosen)).toContain('PIN set for Ken Myer');
+  });
+});
