@@ -100,6 +100,10 @@ function unknownCallerText(error: UnknownCallerError): string {
       return `I can't verify who you are on this channel (you appear as "${error.appearsAs}"). Use PinDesk from Microsoft Teams.`;
     case 'no-identity':
       return "I can't tell who you are: your message carried no user id.";
+    case 'not-in-roster':
+      return "Teams doesn't list you as a member of this conversation, so I can't tell who you are. Nothing was changed.";
+    case 'roster-unavailable':
+      return "I couldn't look you up in Teams just now, so I did nothing. Try again in a minute.";
     case 'not-in-directory':
       return `You appear as "${error.appearsAs}", and that account is not in the directory. Ask your administrator to check your account.`;
   }

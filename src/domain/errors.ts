@@ -82,12 +82,16 @@ export class PinLockedError extends DeskError {
 
 export class UnknownCallerError extends DeskError {
   readonly code = 'unknown-caller';
+  /** A roster outage is a failure on our side of the conversation, not a refusal. */
+  override readonly outcome: Outcome;
   constructor(
+    /** An id (UPN, object id, channel account id), never a display name. */
     readonly appearsAs: string,
-    readonly reason: 'not-in-directory' | 'untrusted-channel' | 'no-identity',
+    readonly reason: 'not-in-directory' | 'untrusted-channel' | 'no-identity' | 'not-in-roster' | 'roster-unavailable',
     readonly hint?: string,
   ) {
     super(`caller not identified: ${reason}`);
+    this.outcome = reason === 'roster-unavailable' ? 'failed' : 'refused';
   }
 
   override auditReason(): string {

@@ -94,6 +94,8 @@ const SAMPLES: { [C in ErrorCode]: ReadonlyArray<readonly [ErrorByCode[C], strin
       'I can\'t verify who you are on this channel (you appear as "mallory"). Use PinDesk from Microsoft Teams.',
     ],
     [new UnknownCallerError('someone', 'no-identity'), "I can't tell who you are: your message carried no user id."],
+    [new UnknownCallerError('29:someone', 'roster-unavailable'), "I couldn't look you up in Teams just now, so I did nothing. Try again in a minute."],
+    [new UnknownCallerError('29:someone', 'not-in-roster'), "Teams doesn't list you as a member of this conversation, so I can't tell who you are. Nothing was changed."],
     [
       new UnknownCallerError('zed', 'not-in-directory', 'In the Emulator, sign in as pilar.'),
       'You appear as "zed", and that account is not in the directory. Ask your administrator to check your account. In the Emulator, sign in as pilar.',
