@@ -1,7 +1,7 @@
 // The hashing and sealing keys. Production passes them in the environment (config enforces it);
 // local development generates them once into DATA_DIR, readable by the owner only.
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
 
@@ -27,6 +27,9 @@ async function readKeys(file: string): Promise<Keys | undefined> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
+  // Keys are for the owner only; a copy left readable by others (restored from a backup) is tightened
+  // where we may (a read-only or foreign-owned file is left as it is).
+  await chmod(file, 0o600).catch(() => undefined);
   const json = JSON.parse(text) as { pinHashKey?: string; sealKey?: string };
   const pinHash = Buffer.from(json.pinHashKey ?? '', 'base64');
   const seal = Buffer.from(json.sealKey ?? '', 'base64');
