@@ -16,7 +16,7 @@ import { PinVerifier, type VerifySettings } from './desk/pin-verifier.js';
 import { RequestDelivery } from './desk/requests/request-delivery.js';
 import type { RandomInt } from './domain/pin-generator.js';
 import type { Directory } from './ports/directory.js';
-import { guardAuthority, guardDirectory, guardStore } from './ports/guarded.js';
+import { guardAuthority, guardDirectory, guardStore, type FailureObserver } from './ports/guarded.js';
 import type { Store } from './ports/store.js';
 import { PinHasher } from './security/pin-hasher.js';
 import { Sealer } from './security/sealer.js';
@@ -58,6 +58,13 @@ export async function openDesk(config: Config, log: Logger, options: OpenDeskOpt
       settings: deskSettingsOf(config),
     },
     config.verify,
+    {
+      // A port that fails is logged here, once, with its cause (a full disk, a read-only database, an
+      // unreachable directory); the chat answer only says that it failed.
+      store: (err) => log.error({ err }, 'the store failed'),
+      authority: (err) => log.error({ err }, 'the PIN authority failed'),
+      directory: (err) => log.error({ err }, 'the directory failed'),
+    },
   );
   return {
     ...assembled,
@@ -70,13 +77,13 @@ export async function openDesk(config: Config, log: Logger, options: OpenDeskOpt
   };
 }
 
-/** The desk on given ports (raw): failures translated once here, then the shared services. */
-export function assembleDesk(ports: DeskDependencies, verify: VerifySettings): AssembledDesk {
+/** The desk on given ports (raw): failures translated once here (and told to `observe`), then the shared services. */
+export function assembleDesk(ports: DeskDependencies, verify: VerifySettings, observe: { store?: FailureObserver; authority?: FailureObserver; directory?: FailureObserver } = {}): AssembledDesk {
   const deps: DeskDependencies = {
     ...ports,
-    directory: guardDirectory(ports.directory),
-    authority: guardAuthority(ports.authority),
-    store: guardStore(ports.store),
+    directory: guardDirectory(ports.directory, observe.directory),
+    authority: guardAuthority(ports.authority, observe.authority),
+    store: guardStore(ports.store, observe.store),
   };
   const services = buildDeskServices(deps);
   return {

@@ -1,7 +1,7 @@
 // The real entry point (`npm start` runs dist/main.js; `npm test` builds it first): configuration
 // errors stop it with the variable named, and SIGTERM shuts it down cleanly.
 import { spawn } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -28,6 +28,23 @@ describe('the server process', () => {
     const proc = run({ MICROSOFT_APP_ID: 'a', MICROSOFT_APP_PASSWORD: 'b', DATA_DIR: await mkdtemp(path.join(tmpdir(), 'main-')) });
     expect(await proc.exited).toBe(2);
     expect(proc.output().stderr).toMatch(/PIN_HASH_KEY/);
+  });
+
+  it('refuses a damaged secrets.json, naming the file and what is wrong with it (issue 12, A.3)', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'main-'));
+    await writeFile(path.join(dataDir, 'secrets.json'), '{"pinHashKey": "abc", "sealKey": ');
+    const proc = run({ PORT: '0', DATA_DIR: dataDir });
+    expect(await proc.exited).toBe(2);
+    expect(proc.output().stderr).toMatch(/PinDesk cannot start: \S+\/secrets\.json is damaged \(not valid JSON: .+\): restore it from a backup, or set PIN_HASH_KEY and PIN_SEAL_KEY/);
+    expect(proc.output().stderr).toContain(path.join(dataDir, 'secrets.json'));
+  });
+
+  it('refuses a database file that is not a database, naming it (issue 12, A.3)', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'main-'));
+    await writeFile(path.join(dataDir, 'pindesk.sqlite'), 'this is a shopping list, not a database. '.repeat(100));
+    const proc = run({ PORT: '0', DATA_DIR: dataDir });
+    expect(await proc.exited).toBe(2);
+    expect(proc.output().stderr).toContain(`PinDesk cannot start: database ${path.join(dataDir, 'pindesk.sqlite')}: it is damaged: file is not a database (SQLITE_NOTADB); restore it from a backup`);
   });
 
   it('starts on the embedded default, answers readiness, and stops on SIGTERM', async () => {

@@ -1,9 +1,11 @@
 // The hashing and sealing keys. Production passes them in the environment (config enforces it);
 // local development generates them once into DATA_DIR, readable by the owner only.
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, link, readFile, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
+import { StartupError } from '../startup-error.js';
+import { ensureDataDir, fsCause } from './data-dir.js';
 
 export interface Keys {
   pinHash: Buffer;
@@ -12,6 +14,7 @@ export interface Keys {
 
 export async function loadKeys(dataDir: string, fromEnv: { pinHash?: Buffer | undefined; seal?: Buffer | undefined }, log: Logger): Promise<Keys> {
   if (fromEnv.pinHash && fromEnv.seal) return { pinHash: fromEnv.pinHash, seal: fromEnv.seal };
+  ensureDataDir(dataDir);
   const file = path.join(dataDir, 'secrets.json');
   const stored = await readKeys(file);
   const keys = stored ?? (await createKeys(file));
@@ -25,28 +28,45 @@ async function readKeys(file: string): Promise<Keys | undefined> {
     text = await readFile(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
+    throw new StartupError(`${file}: cannot read it: ${fsCause(error)}`, { cause: error });
   }
   // Keys are for the owner only; a copy left readable by others (restored from a backup) is tightened
   // where we may (a read-only or foreign-owned file is left as it is).
   await chmod(file, 0o600).catch(() => undefined);
-  const json = JSON.parse(text) as { pinHashKey?: string; sealKey?: string };
-  const pinHash = Buffer.from(json.pinHashKey ?? '', 'base64');
-  const seal = Buffer.from(json.sealKey ?? '', 'base64');
-  if (pinHash.length < 32 || seal.length !== 32) throw new Error(`${file} is damaged: delete it to generate new keys (existing PINs will no longer verify)`);
+  const damaged = (problem: string, cause?: unknown) =>
+    new StartupError(
+      `${file} is damaged (${problem}): restore it from a backup, or set PIN_HASH_KEY and PIN_SEAL_KEY to the keys it held. PINs set under its keys verify only with them.`,
+      { cause },
+    );
+  let json: { pinHashKey?: unknown; sealKey?: unknown };
+  try {
+    json = JSON.parse(text) as typeof json;
+  } catch (error) {
+    throw damaged(`not valid JSON: ${(error as Error).message}`, error);
+  }
+  const pinHash = Buffer.from(typeof json?.pinHashKey === 'string' ? json.pinHashKey : '', 'base64');
+  const seal = Buffer.from(typeof json?.sealKey === 'string' ? json.sealKey : '', 'base64');
+  if (pinHash.length < 32) throw damaged('pinHashKey is not a base64 key of at least 32 bytes');
+  if (seal.length !== 32) throw damaged('sealKey is not a base64 key of 32 bytes');
   return { pinHash, seal };
 }
 
+/**
+ * Written whole or not at all: into a temporary file first, then linked into place (which fails if
+ * another process created it first: then theirs is used). A full disk leaves no half-written file.
+ */
 async function createKeys(file: string): Promise<Keys> {
   const keys = { pinHash: randomBytes(32), seal: randomBytes(32) };
-  await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
   const json = JSON.stringify({ pinHashKey: keys.pinHash.toString('base64'), sealKey: keys.seal.toString('base64') });
+  const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
-    await writeFile(file, json, { mode: 0o600, flag: 'wx' });
+    await writeFile(temporary, json, { mode: 0o600, flag: 'wx' });
+    await link(temporary, file);
   } catch (error) {
-    // Another process created it first: use theirs.
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return (await readKeys(file))!;
-    throw error;
+    throw new StartupError(`${file}: cannot create it: ${fsCause(error)}`, { cause: error });
+  } finally {
+    await unlink(temporary).catch(() => undefined);
   }
   return keys;
 }
