@@ -5,7 +5,9 @@ import { randomInt } from 'node:crypto';
 import type { Logger } from 'pino';
 import { BuiltInPinAuthority } from './adapters/builtin-authority.js';
 import { openDirectory } from './adapters/open-directory.js';
-import { loadKeys } from './adapters/secrets-file.js';
+import { checkKeys } from './adapters/key-checks.js';
+import { loadKeys, type Keys } from './adapters/secrets-file.js';
+import { SqlKeyChecks } from './adapters/sql/repositories/key-check-repository.js';
 import { openSqliteStore } from './adapters/sql/sqlite.js';
 import type { SqlStore } from './adapters/sql/sql-store.js';
 import type { Config } from './config.js';
@@ -44,15 +46,24 @@ export interface OpenDeskOptions {
 }
 
 export async function openDesk(config: Config, log: Logger, options: OpenDeskOptions = {}): Promise<OpenDesk> {
-  const keys = await loadKeys(config.dataDir, config.keys, log);
-  const directory = await openDirectory(config);
   const store = await openSqliteStore(config.dataDir);
+  let keys: Keys;
+  try {
+    keys = await openKeys(config, store, log);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  const directory = await openDirectory(config).catch(async (error: unknown) => {
+    await store.close();
+    throw error;
+  });
   const assembled = assembleDesk(
     {
       directory,
-      authority: new BuiltInPinAuthority(store.db, new PinHasher(keys.pinHash)),
+      authority: new BuiltInPinAuthority(store.db, new PinHasher(keys.pinHash, keys.pinHashPrevious)),
       store: options.decorateStore ? options.decorateStore(store) : store,
-      sealer: new Sealer(keys.seal),
+      sealer: new Sealer(keys.seal, keys.sealPrevious),
       clock: options.clock ?? (() => new Date()),
       randomInt: options.randomInt ?? ((max) => randomInt(max)),
       settings: deskSettingsOf(config),
@@ -75,6 +86,25 @@ export async function openDesk(config: Config, log: Logger, options: OpenDeskOpt
       await directory.close();
     },
   };
+}
+
+/**
+ * The hashing and sealing keys, checked against the key check values the store keeps: a key that
+ * matches neither the data's key nor a listed previous one stops the start, naming its variable.
+ */
+async function openKeys(config: Config, store: SqlStore, log: Logger): Promise<Keys> {
+  const keys = await loadKeys(config.dataDir, config.keys, log, { mayCreate: !(await new SqlKeyChecks(store.db).any()) });
+  await checkKeys(
+    store.db,
+    [
+      { purpose: 'pin-hash', variable: 'PIN_HASH_KEY', previousVariable: 'PIN_HASH_KEYS_PREVIOUS', current: keys.pinHash, previous: keys.pinHashPrevious, source: keys.sources.pinHash },
+      { purpose: 'seal', variable: 'PIN_SEAL_KEY', previousVariable: 'PIN_SEAL_KEYS_PREVIOUS', current: keys.seal, previous: keys.sealPrevious, source: keys.sources.seal },
+    ],
+    `DATA_DIR ${config.dataDir}`,
+    log,
+    new Date(),
+  );
+  return keys;
 }
 
 /** The desk on given ports (raw): failures translated once here (and told to `observe`), then the shared services. */

@@ -52,7 +52,11 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   };
   const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'debug', ...env });
   const launch = () => startApp(config, { clock: () => new Date(clock.now), logDestination: { write: (line: string) => void logLines.push(line) } });
-  let app = await launch();
+  let app = await launch().catch(async (error: unknown) => {
+    await connector.stop();
+    await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  });
   let sequence = 0;
 
   async function post(activity: Record<string, unknown>) {
