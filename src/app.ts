@@ -19,6 +19,8 @@ import type { RandomInt } from './domain/pin-generator.js';
 import { createHttpServer, type HttpServer } from './http/server.js';
 import { registerVerifyApi } from './http/verify-api.js';
 import { createLogger } from './logger.js';
+import { checkSqliteWritable } from './adapters/sql/sqlite.js';
+import { checkReadiness } from './readiness.js';
 import { errorMessage } from './cards/error-messages.js';
 
 export interface AppOptions {
@@ -82,10 +84,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const http: HttpServer = await createHttpServer({
     messages: messagesEndpoint(adapter, bot, log),
     log,
-    ready: async () => {
-      await store.ping();
-      await directory.ping();
-    },
+    // The store can write now and the directory answers; a reason code otherwise (readiness.ts).
+    ready: () => checkReadiness({ store: () => checkSqliteWritable(store, config.dataDir, clock()), directory: () => directory.ping() }),
     port: config.port,
     host: config.host,
     routes: (server) => registerVerifyApi(server, { verifier, apiKeys: config.verify.apiKeys, log }),

@@ -90,6 +90,10 @@ export const envSchema = z.object({
   ROLE_GROUP_CS_USER_ADMINISTRATOR: z.string().trim().min(1).default('CsUserAdministrator'),
   ROLE_GROUP_CS_HELPDESK: z.string().trim().min(1).default('CsHelpDesk'),
   ROLE_GROUP_CS_VIEW_ONLY_ADMINISTRATOR: z.string().trim().min(1).default('CsViewOnlyAdministrator'),
+  // Key rotation: keys used before PIN_HASH_KEY / PIN_SEAL_KEY, comma-separated, still accepted to
+  // verify stored PINs and open sealed ones (a PIN is re-hashed with the current key when next set).
+  PIN_HASH_KEYS_PREVIOUS: optionalText,
+  PIN_SEAL_KEYS_PREVIOUS: optionalText,
 });
 
 export interface Config {
@@ -106,7 +110,7 @@ export interface Config {
   findLimit: number;
   selfService: { requestTtlMs: number; requestsPerDay: number; decisionsPerMinute: number; approvers: string[] };
   verify: { apiKeys: string[]; unknownUserResult: 'invalid' | 'unknown-user' };
-  keys: { pinHash?: Buffer | undefined; seal?: Buffer | undefined };
+  keys: { pinHash?: Buffer | undefined; seal?: Buffer | undefined; pinHashPrevious: Buffer[]; sealPrevious: Buffer[] };
   revealTtlMs: number;
   choiceTtlMs: number;
   pickerLimit: number;
@@ -160,7 +164,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       decisionsPerMinute: e.DECISIONS_PER_MINUTE,
       approvers: (e.APPROVERS ?? '').split(',').map((a) => a.trim().toLowerCase()).filter(Boolean),
     },
-    keys: { pinHash: e.PIN_HASH_KEY, seal: e.PIN_SEAL_KEY },
+    keys: {
+      pinHash: e.PIN_HASH_KEY,
+      seal: e.PIN_SEAL_KEY,
+      pinHashPrevious: previousKeys('PIN_HASH_KEYS_PREVIOUS', e.PIN_HASH_KEYS_PREVIOUS, (b) => b.length >= 32, 'at least 32 bytes'),
+      sealPrevious: previousKeys('PIN_SEAL_KEYS_PREVIOUS', e.PIN_SEAL_KEYS_PREVIOUS, (b) => b.length === 32, 'exactly 32 bytes'),
+    },
     revealTtlMs: e.REVEAL_TTL,
     choiceTtlMs: e.CHOICE_TTL,
     pickerLimit: e.PICKER_LIMIT,
@@ -252,4 +261,17 @@ function verifyKeys(text: string | undefined): string[] {
   const keys = (text ?? '').split(',').map((k) => k.trim()).filter(Boolean);
   for (const key of keys) if (key.length < 16) throw new ConfigError('VERIFY_API_KEYS: each key must be at least 16 characters (openssl rand -hex 24)');
   return keys;
+}
+
+/** Earlier keys for rotation: base64, comma-separated, each checked like the current one. */
+function previousKeys(name: string, text: string | undefined, valid: (key: Buffer) => boolean, size: string): Buffer[] {
+  return (text ?? '')
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean)
+    .map((k, index) => {
+      const key = Buffer.from(k, 'base64');
+      if (!valid(key)) throw new ConfigError(`${name}: key ${index + 1} must be ${size}, base64-encoded`);
+      return key;
+    });
 }

@@ -1,6 +1,7 @@
 // `npm start`: PinDesk on its configuration (the embedded default when nothing is set).
 import { startApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
+import { StartupError } from './startup-error.js';
 
 async function main(): Promise<void> {
   let config;
@@ -37,6 +38,12 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  // Something the operator must fix (a path, a damaged file, a key that does not match the data):
+  // said with what and where, exit 2 like a bad setting.
+  if (error instanceof StartupError || error instanceof ConfigError) {
+    console.error(`PinDesk cannot start: ${error.message}`);
+    process.exit(2);
+  }
   console.error(`PinDesk failed to start: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });

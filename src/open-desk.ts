@@ -5,7 +5,9 @@ import { randomInt } from 'node:crypto';
 import type { Logger } from 'pino';
 import { BuiltInPinAuthority } from './adapters/builtin-authority.js';
 import { openDirectory } from './adapters/open-directory.js';
-import { loadKeys } from './adapters/secrets-file.js';
+import { checkKeys } from './adapters/key-checks.js';
+import { loadKeys, type Keys } from './adapters/secrets-file.js';
+import { SqlKeyChecks } from './adapters/sql/repositories/key-check-repository.js';
 import { openSqliteStore } from './adapters/sql/sqlite.js';
 import type { SqlStore } from './adapters/sql/sql-store.js';
 import type { Config } from './config.js';
@@ -18,7 +20,7 @@ import { PinCardOutbox } from './desk/deliveries/pin-card-outbox.js';
 import type { RandomInt } from './domain/pin-generator.js';
 import type { Directory } from './ports/directory.js';
 import type { PinAuthority } from './ports/pin-authority.js';
-import { guardAuthority, guardDirectory, guardStore } from './ports/guarded.js';
+import { guardAuthority, guardDirectory, guardStore, type FailureObserver } from './ports/guarded.js';
 import type { Store } from './ports/store.js';
 import { PinHasher } from './security/pin-hasher.js';
 import { Sealer } from './security/sealer.js';
@@ -48,10 +50,19 @@ export interface OpenDeskOptions {
 }
 
 export async function openDesk(config: Config, log: Logger, options: OpenDeskOptions = {}): Promise<OpenDesk> {
-  const keys = await loadKeys(config.dataDir, config.keys, log);
-  const directory = await openDirectory(config);
   const store = await openSqliteStore(config.dataDir);
-  const hasher = new PinHasher(keys.pinHash);
+  let keys: Keys;
+  try {
+    keys = await openKeys(config, store, log);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  const directory = await openDirectory(config).catch(async (error: unknown) => {
+    await store.close();
+    throw error;
+  });
+  const hasher = new PinHasher(keys.pinHash, keys.pinHashPrevious);
   const assembled = assembleDesk(
     {
       directory,
@@ -60,12 +71,19 @@ export async function openDesk(config: Config, log: Logger, options: OpenDeskOpt
       authorityIn: (tx) => new BuiltInPinAuthority(tx.db, hasher),
       store,
       decorateStore: options.decorateStore,
-      sealer: new Sealer(keys.seal),
+      sealer: new Sealer(keys.seal, keys.sealPrevious),
       clock: options.clock ?? (() => new Date()),
       randomInt: options.randomInt ?? ((max) => randomInt(max)),
       settings: deskSettingsOf(config),
     },
     config.verify,
+    {
+      // A port that fails is logged here, once, with its cause (a full disk, a read-only database, an
+      // unreachable directory); the chat answer only says that it failed.
+      store: (err) => log.error({ err }, 'the store failed'),
+      authority: (err) => log.error({ err }, 'the PIN authority failed'),
+      directory: (err) => log.error({ err }, 'the directory failed'),
+    },
   );
   return {
     ...assembled,
@@ -78,6 +96,25 @@ export async function openDesk(config: Config, log: Logger, options: OpenDeskOpt
   };
 }
 
+/**
+ * The hashing and sealing keys, checked against the key check values the store keeps: a key that
+ * matches neither the data's key nor a listed previous one stops the start, naming its variable.
+ */
+async function openKeys(config: Config, store: SqlStore, log: Logger): Promise<Keys> {
+  const keys = await loadKeys(config.dataDir, config.keys, log, { mayCreate: !(await new SqlKeyChecks(store.db).any()) });
+  await checkKeys(
+    store.db,
+    [
+      { purpose: 'pin-hash', variable: 'PIN_HASH_KEY', previousVariable: 'PIN_HASH_KEYS_PREVIOUS', current: keys.pinHash, previous: keys.pinHashPrevious, source: keys.sources.pinHash },
+      { purpose: 'seal', variable: 'PIN_SEAL_KEY', previousVariable: 'PIN_SEAL_KEYS_PREVIOUS', current: keys.seal, previous: keys.sealPrevious, source: keys.sources.seal },
+    ],
+    `DATA_DIR ${config.dataDir}`,
+    log,
+    new Date(),
+  );
+  return keys;
+}
+
 /** The raw ports a desk is assembled from. */
 export interface DeskPorts<S extends Store> extends Omit<DeskDependencies, 'store' | 'atomically'> {
   store: S;
@@ -87,16 +124,20 @@ export interface DeskPorts<S extends Store> extends Omit<DeskDependencies, 'stor
   decorateStore?: ((store: Store) => Store) | undefined;
 }
 
-/** The desk on given ports (raw): failures translated once here, then the shared services. */
-export function assembleDesk<S extends Store>(ports: DeskPorts<S>, verify: VerifySettings): AssembledDesk {
+/** The desk on given ports (raw): failures translated once here (and told to `observe`), then the shared services. */
+export function assembleDesk<S extends Store>(
+  ports: DeskPorts<S>,
+  verify: VerifySettings,
+  observe: { store?: FailureObserver; authority?: FailureObserver; directory?: FailureObserver } = {},
+): AssembledDesk {
   const { authorityIn, decorateStore, ...rest } = ports;
-  const wrap = (store: Store) => guardStore(decorateStore ? decorateStore(store) : store);
+  const wrap = (store: Store) => guardStore(decorateStore ? decorateStore(store) : store, observe.store);
   const atomically: Atomically = (work) =>
-    guardStore(ports.store).transaction((tx) => work({ store: wrap(tx), authority: guardAuthority(authorityIn(tx)) }));
+    guardStore(ports.store, observe.store).transaction((tx) => work({ store: wrap(tx), authority: guardAuthority(authorityIn(tx), observe.authority) }));
   const deps: DeskDependencies = {
     ...rest,
-    directory: guardDirectory(ports.directory),
-    authority: guardAuthority(ports.authority),
+    directory: guardDirectory(ports.directory, observe.directory),
+    authority: guardAuthority(ports.authority, observe.authority),
     store: wrap(ports.store),
     atomically,
   };

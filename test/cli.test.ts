@@ -82,4 +82,10 @@ describe('pindesk', () => {
     expect(audit.records.every((r) => r.actor.startsWith('local:'))).toBe(true);
     expect(JSON.stringify(audit)).not.toContain('730194');
   });
+
+  it('--pin in another digit system is read as 0–9 (issue 12, item 17)', async () => {
+    const json = await pindesk('set-pin', 'Kendra Sato', '--pin', '٧٣٠١٩٥', '--json');
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toMatchObject({ generated: false, pin: '730195' });
+  });
 });

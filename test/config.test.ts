@@ -17,9 +17,19 @@ describe('configuration', () => {
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
     [{ PIN_SEAL_KEY: 'c2hvcnQ=' }, /PIN_SEAL_KEY/],
     [{ ALLOW_DEMO_DIRECTORY: 'maybe' }, /ALLOW_DEMO_DIRECTORY/],
+    [{ PIN_HASH_KEYS_PREVIOUS: `${key},c2hvcnQ=` }, /PIN_HASH_KEYS_PREVIOUS: key 2 must be at least 32 bytes/],
+    [{ PIN_SEAL_KEYS_PREVIOUS: Buffer.alloc(48, 1).toString('base64') }, /PIN_SEAL_KEYS_PREVIOUS: key 1 must be exactly 32 bytes/],
   ])('%o is refused, naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('reads previous keys for rotation (issue 12, A.4)', () => {
+    const other = Buffer.alloc(32, 9).toString('base64');
+    const config = loadConfig({ PIN_HASH_KEYS_PREVIOUS: ` ${key} , ${other} `, PIN_SEAL_KEYS_PREVIOUS: key });
+    expect(config.keys.pinHashPrevious.map((k) => k.toString('base64'))).toEqual([key, other]);
+    expect(config.keys.sealPrevious.map((k) => k.toString('base64'))).toEqual([key]);
+    expect(loadConfig({}).keys).toMatchObject({ pinHashPrevious: [], sealPrevious: [] });
   });
 
   it('parses durations', () => {

@@ -94,8 +94,13 @@ export class BuiltInPinAuthority implements PinAuthority {
       const row = await tx.selectFrom('pin_records').selectAll().where('user_id', '=', userId).executeTakeFirst();
       const state = row ? toState(row) : NO_PIN;
       // Always hash and compare, so a missing PIN answers in the same time as a wrong one.
-      const correct = this.hasher.matches(userId, pin, row?.pin_hash ?? PLACEHOLDER_HASH) && Boolean(row?.pin_hash);
+      const match = this.hasher.match(userId, pin, row?.pin_hash ?? PLACEHOLDER_HASH);
+      const correct = match !== false && Boolean(row?.pin_hash);
       const { result, counters } = verifyAttempt(state, { now: at, correct, limits: limitsFor(state.pinLength ?? pin.length) });
+      // A right PIN stored under a previous key (PIN_HASH_KEYS_PREVIOUS) is re-hashed with the current key now.
+      if (result === 'ok' && match === 'previous') {
+        await tx.updateTable('pin_records').set({ pin_hash: this.hasher.hash(userId, pin) }).where('user_id', '=', userId).execute();
+      }
       if (counters) {
         await tx
           .updateTable('pin_records')

@@ -64,6 +64,22 @@ export function text(value: string, options: CardElement = {}): CardElement {
   return { type: 'TextBlock', text: value, wrap: true, ...options };
 }
 
+/** Options of a TextRun (no `text`): weight, color, isSubtle, size, italic... */
+export type RunOptions = CardElement;
+
+/**
+ * Text shown exactly as given, never as Markdown: a RichTextBlock of TextRuns (Adaptive Cards 1.2+;
+ * Teams and Web Chat render it). TextBlocks and FactSet values render Markdown, so text a user typed
+ * (a request's reason, a denial's note) must never go into one: `[Approve](https://…)` would be a link.
+ */
+export function plainText(runs: Array<string | { text: string; options?: RunOptions }>, options: CardElement = {}): CardElement {
+  return {
+    type: 'RichTextBlock',
+    inlines: runs.map((run) => (typeof run === 'string' ? { type: 'TextRun', text: run } : { type: 'TextRun', text: run.text, ...run.options })),
+    ...options,
+  };
+}
+
 export function facts(pairs: Array<[string, string | undefined]>): CardElement {
   return {
     type: 'FactSet',

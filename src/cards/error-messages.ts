@@ -66,6 +66,7 @@ export const MESSAGES: MessageCatalogue = {
         return 'That choice has expired or was already made. Send the command again.';
     }
   },
+  'bad-choice': () => "That is not one of the choices I offered, so I did nothing. Press one of the card's buttons.",
   'policy-setting': (error) => `Policy not changed: ${error.parameter} ${error.problem}.`,
   'policy-conflict': (error) => {
     switch (error.problem) {
@@ -108,6 +109,10 @@ function unknownCallerText(error: UnknownCallerError): string {
       return `I can't verify who you are on this channel (you appear as "${error.appearsAs}"). Use PinDesk from Microsoft Teams.`;
     case 'no-identity':
       return "I can't tell who you are: your message carried no user id.";
+    case 'not-in-roster':
+      return "Teams doesn't list you as a member of this conversation, so I can't tell who you are. Nothing was changed.";
+    case 'roster-unavailable':
+      return "I couldn't look you up in Teams just now, so I did nothing. Try again in a minute.";
     case 'not-in-directory':
       return `You appear as "${error.appearsAs}", and that account is not in the directory. Ask your administrator to check your account.`;
   }

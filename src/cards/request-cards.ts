@@ -3,7 +3,7 @@
 // so nobody acts on a stale card.
 import type { RequestView } from '../desk/results.js';
 import type { PinRequest } from '../domain/pin-request.js';
-import { actionSet, button, card, facts, formatTime, heading, text, Verbs, type AdaptiveCard, type CardElement } from './elements.js';
+import { actionSet, button, card, facts, formatTime, heading, plainText, text, Verbs, type AdaptiveCard, type CardElement } from './elements.js';
 
 const WHAT: Record<PinRequest['kind'], string> = { reset: 'reset', unlock: 'unlock' };
 
@@ -25,18 +25,28 @@ export function stateLine(request: PinRequest): string {
   }
 }
 
+/** The state line, as plain text: it can carry an approver's denial note. */
+function stateBlock(request: PinRequest): CardElement {
+  return plainText([{ text: stateLine(request), options: { weight: 'Bolder', color: stateColor(request) } }]);
+}
+
+/** "Reason: …" as plain text: the requester typed it, and it must not become a link or formatting. */
+function reasonBlock(reason: string | undefined): CardElement {
+  return plainText([{ text: 'Reason: ', options: { weight: 'Bolder' } }, reason ?? '(none given)']);
+}
+
 export function requesterCard(view: RequestView): AdaptiveCard {
   const { request } = view;
   const pending = request.state === 'pending';
   return card(
     [
       heading(`Your request to ${WHAT[request.kind]} your dial-in PIN`),
-      text(stateLine(request), { weight: 'Bolder', color: stateColor(request) }),
+      stateBlock(request),
       facts([
         ['Requested', formatTime(request.createdAt)],
-        ['Reason', request.reason],
         ['Request id', request.id],
       ]),
+      ...(request.reason ? [reasonBlock(request.reason)] : []),
       text(
         pending
           ? request.kind === 'reset'
@@ -70,17 +80,17 @@ export function approvalCard(view: RequestView): AdaptiveCard {
   const pending = request.state === 'pending';
   const body: CardElement[] = [
     heading(`${request.requesterName} asks to ${WHAT[request.kind]} their dial-in PIN`),
-    text(stateLine(request), { weight: 'Bolder', color: stateColor(request) }),
+    stateBlock(request),
     facts([
       ['Requester', `${request.requesterName} (${request.requesterUpn})`],
       ['SIP address', requester?.sipAddress ?? 'none'],
       ['Line URI', requester?.lineUri ?? 'none'],
       ['Site', requester?.site],
-      ['Reason', request.reason ?? '(none given)'],
       ['Requested', formatTime(request.createdAt)],
       ...(request.kind === 'reset' ? ([['New PIN policy', view.policyIdentity ?? 'unknown']] as Array<[string, string]>) : []),
       ['PIN locked', view.pinLocked ? (request.kind === 'reset' ? 'Yes: approving also unlocks it' : 'Yes') : 'No'],
     ]),
+    reasonBlock(request.reason),
   ];
   if (pending) {
     body.push(
@@ -107,7 +117,7 @@ export function requestListCard(views: readonly RequestView[], mine: boolean): A
       separator: true,
       items: [
         text(`**${mine ? `${WHAT[request.kind]} my PIN` : `${request.requesterName}: ${WHAT[request.kind]}`}** · ${formatTime(request.createdAt)}`, { spacing: 'None' }),
-        text(`${request.reason ? `"${request.reason}" · ` : ''}${stateLine(request)}`, { isSubtle: true, size: 'Small', spacing: 'None' }),
+        plainText([{ text: `${request.reason ? `"${request.reason}" · ` : ''}${stateLine(request)}`, options: { isSubtle: true, size: 'Small' } }], { spacing: 'None' }),
         ...(request.state === 'pending'
           ? [
               actionSet(

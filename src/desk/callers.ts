@@ -9,13 +9,18 @@ import type { CallerView } from './results.js';
 
 /** Who is asking, as far as the surface can vouch for it. */
 export interface CallerKey {
-  /** What to call them in an audit record or answer if they turn out unknown. */
+  /**
+   * What to call them in an audit record or answer if they turn out unknown: always an id (a UPN,
+   * an object id, the channel's account id), never a display name the message carried.
+   */
   appearsAs: string;
   /** False when the channel is not trusted to vouch for identities. */
   trusted: boolean;
   /** What to tell someone who is not recognised, where the surface knows better (the Emulator). */
   hint?: string | undefined;
   account: AccountKey;
+  /** Teams: the roster look-up did not find the caller, or failed (an outage): said so if they stay unknown. */
+  rosterLookup?: 'not-found' | 'failed' | undefined;
 }
 
 export interface Caller extends CallerView {
@@ -45,13 +50,13 @@ export class CallerResolver {
   async identify(key: CallerKey): Promise<Caller> {
     if (!key.trusted) throw new UnknownCallerError(key.appearsAs, 'untrusted-channel', key.hint);
     const { userPrincipalName, samAccountName, objectId } = key.account;
-    if (!userPrincipalName && !samAccountName && !objectId) throw new UnknownCallerError(key.appearsAs, 'no-identity', key.hint);
+    if (!userPrincipalName && !samAccountName && !objectId) throw new UnknownCallerError(key.appearsAs, unknownBecause(key, 'no-identity'), key.hint);
     const cacheKey = JSON.stringify([userPrincipalName, samAccountName, objectId]);
     const now = this.clock().getTime();
     const cached = this.cache.get(cacheKey);
     if (cached && cached.until > now) return cached.caller;
     const user = await this.directory.findAccount(key.account);
-    if (!user) throw new UnknownCallerError(key.appearsAs, 'not-in-directory', key.hint);
+    if (!user) throw new UnknownCallerError(key.appearsAs, unknownBecause(key, 'not-in-directory'), key.hint);
     const groups = await this.directory.groupsOf(user);
     const grants = grantsFromGroups(groups, this.settings.roleGroups, this.settings.scopedRoles);
     const caller: Caller = { user, grants, roles: rolesOf(grants) };
@@ -61,4 +66,11 @@ export class CallerResolver {
     }
     return caller;
   }
+}
+
+/** Why a caller stays unknown: what actually failed comes first (a roster outage is not "no user id"). */
+function unknownBecause(key: CallerKey, otherwise: 'no-identity' | 'not-in-directory'): UnknownCallerError['reason'] {
+  if (key.rosterLookup === 'failed') return 'roster-unavailable';
+  if (key.rosterLookup === 'not-found' && otherwise === 'no-identity') return 'not-in-roster';
+  return otherwise;
 }

@@ -82,12 +82,16 @@ export class PinLockedError extends DeskError {
 
 export class UnknownCallerError extends DeskError {
   readonly code = 'unknown-caller';
+  /** A roster outage is a failure on our side of the conversation, not a refusal. */
+  override readonly outcome: Outcome;
   constructor(
+    /** An id (UPN, object id, channel account id), never a display name. */
     readonly appearsAs: string,
-    readonly reason: 'not-in-directory' | 'untrusted-channel' | 'no-identity',
+    readonly reason: 'not-in-directory' | 'untrusted-channel' | 'no-identity' | 'not-in-roster' | 'roster-unavailable',
     readonly hint?: string,
   ) {
     super(`caller not identified: ${reason}`);
+    this.outcome = reason === 'roster-unavailable' ? 'failed' : 'refused';
   }
 
   override auditReason(): string {
@@ -133,6 +137,14 @@ export class CardExpiredError extends DeskError {
 
   override auditReason(): string {
     return `${this.code}:${this.what}`;
+  }
+}
+
+/** A card press naming a choice the card never offered (tampered data): refused, nothing used up. */
+export class BadChoiceError extends DeskError {
+  readonly code = 'bad-choice';
+  constructor() {
+    super('choice not offered');
   }
 }
 
@@ -255,6 +267,7 @@ export const ERROR_CLASSES = {
   'no-private-chat': NoPrivateChatError,
   'not-addressee': NotAddresseeError,
   'card-expired': CardExpiredError,
+  'bad-choice': BadChoiceError,
   'bad-command': CommandSyntaxError,
   'directory-unavailable': DirectoryUnavailableError,
   'backend-error': BackendError,

@@ -1,6 +1,7 @@
 // Turns what an admin typed as "who" into one typed identity query (spec: "Who a user is").
 // The directory adapters execute the query; nothing here is filter syntax, so `*`, `(`, `)`, `\`
 // and NUL stay plain data all the way down.
+import { tryParseDn } from './dn.js';
 
 export type IdentityQuery =
   | { kind: 'sip'; address: string } // sip:ken.myer@contoso.com → ken.myer@contoso.com
@@ -12,7 +13,8 @@ export type IdentityQuery =
   /** What a dial-in caller keys in: the line URI's `;ext=`, or the last digits of its number. */
   | { kind: 'extension'; extension: string };
 
-const DN_PATTERN = /^(cn|ou|uid|dc)=[^,]+,.*=/i;
+/** A DN starts like `CN=` (spaces allowed around `=`) and parses (RFC 4514) with at least two RDNs. */
+const DN_START = /^(cn|ou|uid|dc)\s*=/i;
 
 export function parseIdentity(raw: string): IdentityQuery | undefined {
   const text = raw.replace(/\s+/g, ' ').trim();
@@ -22,7 +24,7 @@ export function parseIdentity(raw: string): IdentityQuery | undefined {
   const tel = /^tel:(\+?[\d\-. ()]+)(;.*)?$/i.exec(text);
   if (tel) return { kind: 'line', number: normalizeLineNumber(tel[1]!) };
   if (/^\+[\d\-. ()]{4,}$/.test(text)) return { kind: 'line', number: normalizeLineNumber(text) };
-  if (DN_PATTERN.test(text)) return { kind: 'dn', dn: text };
+  if (DN_START.test(text) && (tryParseDn(text)?.length ?? 0) > 1) return { kind: 'dn', dn: text };
   const account = /^([^\\\s]+)\\([^\\\s]+)$/.exec(text);
   if (account) return { kind: 'domain-account', domain: account[1]!.toUpperCase(), sam: account[2]!.toLowerCase() };
   if (/^[^\s@]+@[^\s@]+$/.test(text)) return { kind: 'email', address: text.toLowerCase() };

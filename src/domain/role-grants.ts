@@ -2,6 +2,7 @@
 // role everywhere; a scoped role group (New-CsAdminRole -Template CsHelpDesk -UserScopes
 // "OU:OU=Dublin,DC=contoso,DC=com") gives the template role for users under those OUs or sites.
 import { z } from 'zod';
+import { formatDn, isBelow, parentDn, tryParseDn } from './dn.js';
 import { can, ROLES, type Permission, type Role } from './roles.js';
 import type { DirectoryUser } from './user.js';
 
@@ -27,7 +28,12 @@ export const scopedRolesFileSchema = z.object({
         template: z.enum(ROLES),
         /** As New-CsAdminRole -UserScopes: "OU:<ou dn>" or "site:<site name>". */
         userScopes: z
-          .array(z.string().regex(/^(ou|site):.+$/i, 'each scope is "OU:<dn>" or "site:<name>"'))
+          .array(
+            z
+              .string()
+              .regex(/^(ou|site):.+$/i, 'each scope is "OU:<dn>" or "site:<name>"')
+              .refine((scope) => !/^ou:/i.test(scope) || (tryParseDn(scope.slice(3))?.length ?? 0) > 0, 'OU:<dn> needs a distinguished name (RFC 4514), like OU:OU=Dublin,DC=contoso,DC=com'),
+          )
           .min(1, 'a scoped role needs at least one scope'),
       }),
     )
@@ -62,24 +68,20 @@ export function rolesOf(grants: readonly RoleGrant[]): ReadonlySet<Role> {
   return new Set(grants.map((g) => g.role));
 }
 
-/** `CN=Ken Myer, OU=Users,OU=Redmond` → `cn=ken myer,ou=users,ou=redmond`: comparable DNs. */
-export function normalizeDn(dn: string): string {
-  return dn
-    .split(/(?<!\\),/)
-    .map((rdn) => rdn.trim().replace(/\s*=\s*/, '=').toLowerCase())
-    .join(',');
-}
-
-/** The OU a user sits in (the DN without its first RDN). */
+/** The OU a user sits in (the DN without its first RDN), for messages; '' when the DN does not parse. */
 export function containerOf(dn: string): string {
-  const parts = dn.split(/(?<!\\),/);
-  return parts.slice(1).join(',').trim();
+  const parsed = tryParseDn(dn);
+  return parsed ? formatDn(parentDn(parsed)) : '';
 }
 
+/**
+ * Whether a scope covers a user: below one of its OUs (DNs parsed and compared RDN by RDN, so an
+ * escaped `\,OU=Dublin` inside a CN is not Dublin), or at one of its sites.
+ */
 export function inScope(scope: Scope | undefined, user: Pick<DirectoryUser, 'dn' | 'site'>): boolean {
   if (!scope) return true;
-  const dn = normalizeDn(user.dn);
-  if (scope.ous.some((ou) => dn.endsWith(`,${normalizeDn(ou)}`))) return true;
+  const dn = tryParseDn(user.dn);
+  if (dn && scope.ous.some((ou) => isBelow(dn, ou))) return true;
   return Boolean(user.site && scope.sites.some((site) => site.toLowerCase() === user.site!.toLowerCase()));
 }
 

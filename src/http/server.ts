@@ -43,8 +43,10 @@ export async function createHttpServer(options: HttpOptions): Promise<HttpServer
       await withTimeout(options.ready(), 2000);
       res.send(200, { status: 'ready' });
     } catch (err) {
-      log.warn({ err }, 'not ready');
-      res.send(503, { status: 'not ready', reason: err instanceof Error ? err.message.slice(0, 300) : 'unknown' });
+      // Anyone can ask: they get a short reason code; what failed, and why, goes to the log.
+      const reason = readinessReason(err);
+      log.error({ err, reason }, 'not ready');
+      res.send(503, { status: 'unavailable', reason });
     }
   });
 
@@ -63,6 +65,12 @@ export async function createHttpServer(options: HttpOptions): Promise<HttpServer
         (server.server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
       }),
   };
+}
+
+/** The error's own short code (`store-disk-full`, `directory-bind-refused`, ...), never its message. */
+function readinessReason(err: unknown): string {
+  const reason = (err as { reason?: unknown } | undefined)?.reason;
+  return typeof reason === 'string' && /^[a-z][a-z-]{0,40}$/.test(reason) ? reason : 'unavailable';
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

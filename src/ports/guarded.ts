@@ -2,8 +2,9 @@
 // decorators here wrap each method of a directory, store (and its repositories) or PIN authority.
 // A DeskError thrown inside passes through unchanged; any other failure becomes
 // DirectoryUnavailableError (directory) or BackendError (store, authority), keeping it as `cause`.
-// `ping` and `close` are left alone: readiness and shutdown report the raw failure (/readyz shows
-// its message, such as a refused LDAP bind), and neither is a desk action with a chat answer.
+// `ping` and `close` are left alone: readiness and shutdown report the raw failure (/readyz logs
+// its message, such as a refused LDAP bind), and neither is a desk action with a chat answer. An
+// observer, where given, is told of each raw failure (the server logs it at error level, with its cause).
 //
 // Wiring is one line each: `guardDirectory(directory)`, `guardStore(store)`, `guardAuthority(authority)`.
 import { BackendError, DeskError, DirectoryUnavailableError } from '../domain/errors.js';
@@ -14,9 +15,16 @@ import type { Store } from './store.js';
 /** Turns any failure into a DeskError. */
 export type Translate = (failure: unknown) => DeskError;
 
+/** Told of each raw port failure (not a DeskError) as it is translated: where it is logged, with its cause. */
+export type FailureObserver = (failure: unknown) => void;
+
 /** A translation that lets DeskErrors through and turns anything else into `wrap(failure)`. */
-export function translateWith(wrap: (cause: unknown) => DeskError): Translate {
-  return (failure) => (failure instanceof DeskError ? failure : wrap(failure));
+export function translateWith(wrap: (cause: unknown) => DeskError, observe?: FailureObserver): Translate {
+  return (failure) => {
+    if (failure instanceof DeskError) return failure;
+    observe?.(failure);
+    return wrap(failure);
+  };
 }
 
 export interface GuardOptions<T> {
@@ -59,8 +67,8 @@ export function guardMethods<T extends object>(target: T, translate: Translate, 
 }
 
 /** A directory whose failures (other than DeskErrors) are DirectoryUnavailableError. */
-export function guardDirectory<D extends Directory>(directory: D): D {
-  return guardMethods(directory, translateWith((cause) => new DirectoryUnavailableError(cause)), { unguarded: ['ping', 'close'] });
+export function guardDirectory<D extends Directory>(directory: D, observe?: FailureObserver): D {
+  return guardMethods(directory, translateWith((cause) => new DirectoryUnavailableError(cause), observe), { unguarded: ['ping', 'close'] });
 }
 
 /** The store's repositories: every property of Store that is not a method. */
@@ -81,16 +89,16 @@ const REPOSITORIES = {
 } as const satisfies Record<RepositoryKey, true>;
 
 /** A store whose failures, in every repository, are BackendError (DeskErrors pass through). */
-export function guardStore<S extends Store>(store: S): S {
-  return guardMethods(store, translateWith((cause) => new BackendError(cause)), {
+export function guardStore<S extends Store>(store: S, observe?: FailureObserver): S {
+  return guardMethods(store, translateWith((cause) => new BackendError(cause), observe), {
     nested: Object.keys(REPOSITORIES) as RepositoryKey[],
     unguarded: ['ping', 'close'],
   });
 }
 
 /** A PIN authority whose failures are BackendError (DeskErrors pass through). */
-export function guardAuthority<A extends PinAuthority>(authority: A): A {
-  return guardMethods(authority, translateWith((cause) => new BackendError(cause)));
+export function guardAuthority<A extends PinAuthority>(authority: A, observe?: FailureObserver): A {
+  return guardMethods(authority, translateWith((cause) => new BackendError(cause), observe));
 }
 
 function guardCall(method: (...args: unknown[]) => unknown, self: object, translate: Translate): (...args: unknown[]) => unknown {

@@ -61,3 +61,29 @@ describe('local development keys', () => {
     expect(keys.pinHash.equals(pinHash) && keys.seal.equals(seal)).toBe(true);
   });
 });
+
+describe('key rotation (issue 12, A.4)', () => {
+  it('PinHasher: hashes with the current key; a hash made with a previous key still matches, and says so', () => {
+    const old = randomBytes(32);
+    const current = randomBytes(32);
+    const stored = new PinHasher(old).hash('u', '730194');
+    const rotated = new PinHasher(current, [old]);
+    expect(rotated.match('u', '730194', stored)).toBe('previous');
+    expect(rotated.match('u', '730195', stored)).toBe(false);
+    expect(rotated.hash('u', '730194')).toBe(new PinHasher(current).hash('u', '730194'));
+    expect(rotated.match('u', '730194', rotated.hash('u', '730194'))).toBe('current');
+    expect(new PinHasher(current).matches('u', '730194', stored)).toBe(false);
+  });
+
+  it('Sealer: seals with the current key; opens what a previous key sealed; not what another key sealed', () => {
+    const old = randomBytes(32);
+    const current = randomBytes(32);
+    const sealedBefore = new Sealer(old).seal('730194', 'reveal:1:a');
+    const rotated = new Sealer(current, [old]);
+    expect(rotated.open(sealedBefore, 'reveal:1:a')).toBe('730194');
+    expect(() => rotated.open(sealedBefore, 'reveal:1:b')).toThrow(SealOpenError);
+    expect(new Sealer(current).open(rotated.seal('x', 'ad'), 'ad')).toBe('x');
+    expect(() => new Sealer(current).open(sealedBefore, 'reveal:1:a')).toThrow(SealOpenError);
+    expect(() => new Sealer(randomBytes(32), [randomBytes(32)]).open(sealedBefore, 'reveal:1:a')).toThrow(SealOpenError);
+  });
+});

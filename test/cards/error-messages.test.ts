@@ -3,6 +3,7 @@ import { errorMessage, MESSAGES, SOMETHING_WENT_WRONG, type MessageCatalogue } f
 import * as errors from '../../src/domain/errors.js';
 import {
   BackendError,
+  BadChoiceError,
   CannotDialInError,
   CardExpiredError,
   CommandSyntaxError,
@@ -93,6 +94,8 @@ const SAMPLES: { [C in ErrorCode]: ReadonlyArray<readonly [ErrorByCode[C], strin
       'I can\'t verify who you are on this channel (you appear as "mallory"). Use PinDesk from Microsoft Teams.',
     ],
     [new UnknownCallerError('someone', 'no-identity'), "I can't tell who you are: your message carried no user id."],
+    [new UnknownCallerError('29:someone', 'roster-unavailable'), "I couldn't look you up in Teams just now, so I did nothing. Try again in a minute."],
+    [new UnknownCallerError('29:someone', 'not-in-roster'), "Teams doesn't list you as a member of this conversation, so I can't tell who you are. Nothing was changed."],
     [
       new UnknownCallerError('zed', 'not-in-directory', 'In the Emulator, sign in as pilar.'),
       'You appear as "zed", and that account is not in the directory. Ask your administrator to check your account. In the Emulator, sign in as pilar.',
@@ -111,6 +114,7 @@ const SAMPLES: { [C in ErrorCode]: ReadonlyArray<readonly [ErrorByCode[C], strin
     [new CardExpiredError('choice'), 'That choice has expired or was already made. Send the command again.'],
     [new CardExpiredError('request'), "I can't find that request any more. Type `my requests` to see yours."],
   ],
+  'bad-choice': [[new BadChoiceError(), "That is not one of the choices I offered, so I did nothing. Press one of the card's buttons."]],
   'bad-command': [
     [new CommandSyntaxError('I did not understand that.', 'set pin Ken Myer'), 'I did not understand that. Try: `set pin Ken Myer` — or type `help`.'],
     [new CommandSyntaxError('I did not understand that.', 'help'), 'I did not understand that. Try: `help`'],

@@ -424,9 +424,9 @@ describe('chat routing: plain messages reach desk.handleText', () => {
     });
   }
 
-  it('the caller is who the channel vouches for: Teams by the sender (no roster here, so its name and AAD object id), other channels by from.id, trusted only where configured', async () => {
+  it('the caller is who the channel vouches for: Teams by the sender (no roster here, so its AAD object id, and never its display name), other channels by from.id, trusted only where configured', async () => {
     const teams = await drive(s, message(TEAMS_PERSONAL, { text: 'whoami' }));
-    expect(teams.calls[0]!.turn.caller).toEqual({ appearsAs: 'Pilar Ackerman', trusted: true, account: { objectId: 'aad-pilar' } });
+    expect(teams.calls[0]!.turn.caller).toEqual({ appearsAs: 'aad-pilar', trusted: true, account: { objectId: 'aad-pilar' }, rosterLookup: 'failed' });
     const emulator = await drive(s, message(EMULATOR, { text: 'whoami' }));
     expect(emulator.calls[0]!.turn.caller).toMatchObject({ appearsAs: 'pilar', trusted: true, account: { samAccountName: 'pilar' } });
     const untrusted = await drive(s, message({ channelId: 'webchat' as ChannelId, type: 'personal' }, { text: 'whoami' }));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { authorize, containerOf, grantsFromGroups, inScope, normalizeDn, scopedRolesFileSchema } from '../../src/domain/role-grants.js';
+import { normalizeDn } from '../../src/domain/dn.js';
+import { authorize, containerOf, grantsFromGroups, inScope, scopedRolesFileSchema } from '../../src/domain/role-grants.js';
 
 const roleGroups = { CsAdministrator: 'CsAdministrator', CsUserAdministrator: 'CsUserAdministrator', CsHelpDesk: 'CsHelpDesk', CsViewOnlyAdministrator: 'CsViewOnlyAdministrator' };
 const scoped = scopedRolesFileSchema.parse({
@@ -41,7 +42,22 @@ describe('role grants', () => {
     expect(containerOf('CN=Smith\\, John,OU=Users,DC=x')).toBe('OU=Users,DC=x');
   });
 
+  it('an escaped comma in a CN is not an OU: Eve Outsider is not in OU=Dublin (issue 12)', () => {
+    const dublin = { ous: ['OU=Dublin,DC=contoso,DC=com'], sites: [] };
+    expect(inScope(dublin, { dn: 'CN=Eve Outsider\\,OU=Dublin,DC=contoso,DC=com' })).toBe(false);
+    expect(inScope(dublin, { dn: 'CN=Eve Outsider\\2cOU=Dublin,DC=contoso,DC=com' })).toBe(false);
+    expect(inScope(dublin, { dn: 'CN=x,OU=Dublin\\,DC=contoso,DC=com' })).toBe(false);
+    expect(containerOf('CN=Eve Outsider\\,OU=Dublin,DC=contoso,DC=com')).toBe('DC=contoso,DC=com');
+    // ...while the same OU written another way (case, spaces, hex escapes, a multi-valued RDN) is still it.
+    expect(inScope(dublin, { dn: 'cn=Ken Meyer , ou = users, ou=DUBLIN,dc=contoso,dc=com' })).toBe(true);
+    expect(inScope(dublin, { dn: 'CN=Ken\\20Meyer+UID=kmeyer,OU=Users,OU=\\44ublin,DC=contoso,DC=com' })).toBe(true);
+    expect(inScope({ ous: ['ou = dublin , dc = contoso , dc = com'], sites: [] }, { dn: 'CN=Ken Meyer,OU=Users,OU=Dublin,DC=contoso,DC=com' })).toBe(true);
+    // A DN that does not parse is in no OU.
+    expect(inScope(dublin, { dn: 'CN=x,,OU=Dublin,DC=contoso,DC=com' })).toBe(false);
+  });
+
   it('the roles file is validated', () => {
+    expect(scopedRolesFileSchema.safeParse({ scopedRoles: [{ group: 'G', template: 'CsHelpDesk', userScopes: ['OU:Dublin'] }] }).success).toBe(false);
     expect(scopedRolesFileSchema.safeParse({ scopedRoles: [{ group: 'G', template: 'CsNobody', userScopes: ['OU:x'] }] }).success).toBe(false);
     expect(scopedRolesFileSchema.safeParse({ scopedRoles: [{ group: 'G', template: 'CsHelpDesk', userScopes: ['Dublin'] }] }).success).toBe(false);
     expect(scopedRolesFileSchema.safeParse({ scopedRoles: [{ group: 'G', template: 'CsHelpDesk', userScopes: [] }] }).success).toBe(false);

@@ -31,7 +31,9 @@ describe.runIf(openLdapAvailable())('OpenLDAP (throwaway slapd)', () => {
       }
       const untrusted = await startHarness({ ...fixture.env, LDAP_STARTTLS: 'true' });
       try {
-        expect((await fetch(`${untrusted.app.url}/readyz`)).status).toBe(503);
+        const ready = await fetch(`${untrusted.app.url}/readyz`);
+        expect(ready.status).toBe(503);
+        expect(await ready.json()).toEqual({ status: 'unavailable', reason: 'directory-tls-refused' });
       } finally {
         await untrusted.stop();
       }

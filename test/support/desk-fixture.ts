@@ -6,7 +6,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { BuiltInPinAuthority } from '../../src/adapters/builtin-authority.js';
-import { directoryFileSchema } from '../../src/adapters/directory/directory-file.js';
+import { directoryFileSchema, type DirectoryFile } from '../../src/adapters/directory/directory-file.js';
 import { FileDirectory } from '../../src/adapters/directory/file-directory.js';
 import { openSqliteStore } from '../../src/adapters/sql/sqlite.js';
 import type { SqlStore } from '../../src/adapters/sql/sql-store.js';
@@ -48,13 +48,16 @@ export interface DeskFixtureOptions {
   decorateStore?: (store: Store) => Store;
   /** The random source of generated PINs (default crypto.randomInt). */
   randomInt?: RandomInt;
+  /** Changes the demo directory before the desk uses it (extra accounts for a test). */
+  directory?: (file: DirectoryFile) => DirectoryFile;
 }
 
 export async function deskFixture(options: DeskFixtureOptions = {}): Promise<DeskFixture> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'pindesk-desk-'));
   const config = loadConfig({ DATA_DIR: dataDir, ...options.env });
   const store = await openSqliteStore(dataDir);
-  const directory = new ChangingDirectory(directoryFileSchema.parse(JSON.parse(await readFile(DEMO_DIRECTORY_FILE, 'utf8'))));
+  const demo = directoryFileSchema.parse(JSON.parse(await readFile(DEMO_DIRECTORY_FILE, 'utf8')));
+  const directory = new ChangingDirectory(directoryFileSchema.parse(options.directory ? options.directory(demo) : demo));
   const clock = {
     now: Date.parse('2026-11-27T10:00:00Z'),
     advance(ms: number) {

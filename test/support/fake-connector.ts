@@ -42,6 +42,8 @@ export class FakeConnector {
   readonly posted: Array<{ path: string; at: number }> = [];
   readonly createdConversations: Array<Record<string, any>> = [];
   readonly roster = new Map<string, RosterMember>();
+  /** When set, every roster look-up answers this HTTP status (a Teams outage). */
+  rosterFailure: number | undefined;
   readonly rawBodies: string[] = [];
   private server: Server | undefined;
   private next = 1;
@@ -114,6 +116,7 @@ export class FakeConnector {
       return reply(200, { id: `personal:${member}`, activityId: `created-${this.next++}` });
     }
     if ((match = /^\/v3\/conversations\/([^/]+)\/members\/([^/]+)$/.exec(path)) && req.method === 'GET') {
+      if (this.rosterFailure) return reply(this.rosterFailure, { error: { code: 'ServiceError', message: 'roster unavailable' } });
       const member = this.roster.get(match[2]!);
       return member ? reply(200, member) : reply(404, { error: { code: 'MemberNotFoundInConversation', message: 'not found' } });
     }

@@ -54,7 +54,11 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   };
   const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'debug', ...env });
   const launch = () => startApp(config, { clock: () => new Date(clock.now), logDestination: { write: (line: string) => void logLines.push(line) } });
-  let app = await launch();
+  let app = await launch().catch(async (error: unknown) => {
+    await connector.stop();
+    await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  });
   let sequence = 0;
 
   async function post(activity: Record<string, unknown>) {
@@ -195,6 +199,7 @@ export function cardText(card: any): string {
     if (Array.isArray(node)) return node.forEach(walk);
     if (node.type === 'TextBlock') parts.push(node.text);
     if (node.type === 'FactSet') for (const f of node.facts) parts.push(`${f.title}: ${f.value}`);
+    if (node.type === 'RichTextBlock') parts.push(node.inlines.map((run: any) => (typeof run === 'string' ? run : run.text)).join(''));
     for (const [key, value] of Object.entries(node)) if (key !== 'actions') walk(value);
   };
   walk(card?.body);

@@ -2,7 +2,19 @@
 // answered with a card for the clicker only, channels with @mentions, private 1:1 delivery.
 // Parametrised by directory.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
+import path from 'node:path';
 import { action, cardOf, cardText, invokeCard, sentText, startHarness, type Harness, type TeamsMember } from './harness.js';
+
+/** The newest audit record, read straight from the server's SQLite file. */
+function latestAudit(h: Harness): Record<string, unknown> {
+  const db = new Database(path.join(h.dataDir, 'pindesk.sqlite'), { readonly: true });
+  try {
+    return db.prepare('select actor, action, outcome, reason from audit order by id desc limit 1').get() as Record<string, unknown>;
+  } finally {
+    db.close();
+  }
+}
 
 export function teamsSuite(directory: string, env: () => Record<string, string>): void {
   describe(`Teams (${directory})`, () => {
@@ -53,6 +65,24 @@ export function teamsSuite(directory: string, env: () => Record<string, string>)
         const turn = await h.teams(stranger).say('help');
         expect(turn.sent[0]!.activity.text).toMatch(/You appear as "guest@fabrikam.com", and that account is not in the directory/);
       });
+
+      it('when the roster look-up fails, says so, and audits the Teams id, never the display name (issue 12, item 15)', async () => {
+        h.connector.rosterFailure = 500;
+        try {
+          // Claims Anne's display name; the roster would have said who this really is.
+          const turn = await h.teams({ id: '29:mallory', name: 'Anne Wallace', userPrincipalName: 'mallory@fabrikam.com' }).say('lock pin Ken Myer');
+          expect(turn.sent[0]!.activity.text).toBe("I couldn't look you up in Teams just now, so I did nothing. Try again in a minute.");
+          const row = latestAudit(h);
+          expect(row).toMatchObject({ actor: '29:mallory', action: 'command', outcome: 'failed', reason: 'unknown-caller:roster-unavailable' });
+          // The object id the activity carries still identifies a directory user.
+          const veraId = await h.userId('vera');
+          const vera = await h.teams({ id: '29:vera3', name: 'Vera Lee', userPrincipalName: 'vera.lee@contoso.com', aadObjectId: veraId }).say('whoami');
+          expect(vera.sent[0]!.activity.text).toContain('You are **Vera Lee**');
+        } finally {
+          h.connector.rosterFailure = undefined;
+        }
+        expect(cardText(cardOf((await h.teams(anne).say('pin status Ken Myer')).sent[0]))).toMatch(/IsLockedOut: No/);
+      }, 40_000);
 
       it('falls back to the object id when the roster has no UPN, and never guesses from names', async () => {
         const veraId = await h.userId('vera');

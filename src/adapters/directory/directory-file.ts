@@ -1,10 +1,11 @@
 // The demo directory file's format: an Active Directory export in miniature, with the Skype for
 // Business attribute names, validated before use so a typo is reported by line of meaning.
 import { z } from 'zod';
+import { tryParseDn } from '../../domain/dn.js';
 
 const userSchema = z.object({
   objectGUID: z.uuid(),
-  distinguishedName: z.string().min(3),
+  distinguishedName: z.string().refine((dn) => (tryParseDn(dn)?.length ?? 0) > 1, 'must be a distinguished name (RFC 4514), like CN=Ken Myer,OU=Users,DC=contoso,DC=com'),
   sAMAccountName: z.string().min(1).max(64),
   displayName: z.string().min(1),
   givenName: z.string().optional(),

@@ -1,6 +1,7 @@
 // The embedded default directory: a validated file held in memory behind exact and prefix indexes
 // for every searchable attribute, so resolving a user never walks the whole list.
 import { readFile } from 'node:fs/promises';
+import { normalizeDn } from '../../domain/dn.js';
 import { lineNumberOf, parseIdentity, type IdentityQuery } from '../../domain/identity.js';
 import { matchesClause, type UserSearch } from '../../domain/user-search.js';
 import { phoneNumberOf } from '../../domain/common-patterns.js';
@@ -50,12 +51,12 @@ export class FileDirectory implements Directory {
 
   constructor(file: DirectoryFile) {
     this.domain = file.domain.toUpperCase();
-    const pools = new Map(Object.entries(file.pools).map(([dn, site]) => [dn.toLowerCase(), site]));
+    const pools = new Map(Object.entries(file.pools).map(([dn, site]) => [normalizeDn(dn), site]));
     this.siteNames = [...new Set(pools.values())].sort();
     const users = file.users.map((u) => toUser(u, pools));
     for (const user of users) {
       this.byId.set(user.id, user);
-      add(this.exact.dn, user.dn.toLowerCase(), user);
+      add(this.exact.dn, normalizeDn(user.dn), user);
       add(this.exact.sam, user.samAccountName.toLowerCase(), user);
       add(this.exact.upn, user.userPrincipalName.toLowerCase(), user);
       if (user.sipAddress) add(this.exact.sip, sipKey(user.sipAddress), user);
@@ -82,7 +83,7 @@ export class FileDirectory implements Directory {
       case 'email':
         return take(unique([this.exact.upn, this.exact.sip, this.exact.mail].flatMap((m) => m.get(query.address) ?? [])), limit);
       case 'dn':
-        return take(this.exact.dn.get(query.dn.toLowerCase()), limit);
+        return take(this.exact.dn.get(normalizeDn(query.dn)), limit);
       case 'domain-account':
         return query.domain === this.domain ? take(this.exact.sam.get(query.sam), limit) : [];
       case 'line': {
@@ -194,7 +195,7 @@ function toUser(u: DirectoryFileUser, pools: Map<string, string>): DirectoryUser
     sipAddress: u['msRTCSIP-PrimaryUserAddress'],
     lineUri: u['msRTCSIP-Line'],
     enabled: u['msRTCSIP-UserEnabled'],
-    site: home ? pools.get(home.toLowerCase()) : undefined,
+    site: home ? pools.get(normalizeDn(home)) : undefined,
   };
 }
 

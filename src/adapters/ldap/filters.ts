@@ -3,7 +3,7 @@
 // NUL typed by a user are data.
 import { AndFilter, EqualityFilter, ExtensibleFilter, type Filter, NotFilter, OrFilter, SubstringFilter } from 'ldapts';
 import type { IdentityQuery } from '../../domain/identity.js';
-import { normalizeDn } from '../../domain/role-grants.js';
+import { isAtOrBelow } from '../../domain/dn.js';
 import { clauseValue, type SearchClause } from '../../domain/user-search.js';
 import type { LdapAttributeMap } from './settings.js';
 
@@ -113,9 +113,7 @@ export function prefixFilter(attributes: string[], initial: string): Filter {
   return or(attributes.map((attribute) => prefix(attribute, initial)));
 }
 
-/** Is `dn` at or under `base`? */
+/** Is `dn` at or under `base`? (DNs parsed, RFC 4514: an escaped comma is not a level.) */
 export function isUnder(dn: string, base: string): boolean {
-  const d = normalizeDn(dn);
-  const b = normalizeDn(base);
-  return d === b || d.endsWith(`,${b}`);
+  return isAtOrBelow(dn, base);
 }

@@ -3,7 +3,7 @@
 // bounded breadth-first walk (OpenLDAP, which silently ignores the in-chain rule).
 import { FilterParser, InvalidDNSyntaxError, NoSuchObjectError, type Client, type Entry, type Filter, type SearchOptions } from 'ldapts';
 import { lineNumberOf, parseIdentity, type IdentityQuery } from '../../domain/identity.js';
-import { normalizeDn } from '../../domain/role-grants.js';
+import { normalizeDn } from '../../domain/dn.js';
 import { rankSuggestions, suggestionWords } from '../../domain/suggestions.js';
 import type { DirectoryUser } from '../../domain/user.js';
 import type { UserSearch } from '../../domain/user-search.js';

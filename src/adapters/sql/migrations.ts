@@ -175,6 +175,25 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('deliveries_reveal').on('deliveries').column('reveal_id').execute();
     },
   },
+  '0005-key-checks-and-write-probe': {
+    async up(db: Kysely<any>) {
+      // A keyed fingerprint of each hashing / sealing key the data was written under (never the key):
+      // a start with a key that matches none refuses, naming the variable (adapters/key-checks.ts).
+      await db.schema
+        .createTable('key_checks')
+        .addColumn('purpose', 'text', (c) => c.notNull())
+        .addColumn('check_value', 'text', (c) => c.notNull())
+        .addColumn('first_used_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('key_checks_pk', ['purpose', 'check_value'])
+        .execute();
+      // One row rewritten by every readiness probe: /readyz answers 503 when the store cannot write.
+      await db.schema
+        .createTable('write_probe')
+        .addColumn('id', 'integer', (c) => c.primaryKey())
+        .addColumn('at', 'bigint', (c) => c.notNull())
+        .execute();
+    },
+  },
 };
 
 class InCodeMigrations implements MigrationProvider {
@@ -187,6 +206,6 @@ export async function migrateToLatest(db: Kysely<any>): Promise<void> {
   const { error, results } = await new Migrator({ db, provider: new InCodeMigrations() }).migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {
-    throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${String(error ?? 'unknown error')}`);
+    throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${String(error ?? 'unknown error')}`, { cause: error });
   }
 }

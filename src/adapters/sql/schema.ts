@@ -138,6 +138,19 @@ export interface RateLimitRow {
   count: number;
 }
 
+export interface KeyCheckRow {
+  /** 'pin-hash' or 'seal'. */
+  purpose: string;
+  /** HMAC-SHA256(key, "pindesk key check v1:" + purpose), base64url: identifies a key, reveals nothing of it. */
+  check_value: string;
+  first_used_at: number;
+}
+
+export interface WriteProbeRow {
+  id: number;
+  at: number;
+}
+
 export interface Database {
   pin_policies: PinPolicyRow;
   policy_grants: PolicyGrantRow;
@@ -153,4 +166,6 @@ export interface Database {
   approval_channels: ApprovalChannelRow;
   rate_limits: RateLimitRow;
   deliveries: DeliveryRow;
+  key_checks: KeyCheckRow;
+  write_probe: WriteProbeRow;
 }

@@ -2,7 +2,7 @@
 // action (many uses), and "Unlock and set". The card carries only an opaque id and an index; the
 // user comes from the sealed continuation, and every check runs again now.
 import type { ListAction, TargetedCommand } from '../../domain/commands.js';
-import { CardExpiredError, NoUserMatchError } from '../../domain/errors.js';
+import { BadChoiceError, NoUserMatchError } from '../../domain/errors.js';
 import type { DirectoryUser } from '../../domain/user.js';
 import { authorize, authorizeOn } from '../access.js';
 import { runCommand } from '../commands/dispatch.js';
@@ -15,7 +15,8 @@ import type { UseCaseContext } from '../turn.js';
 
 /** A picker button: the original command, on the chosen user. */
 export async function chooseUser(services: DeskServices, ctx: UseCaseContext, ref: string, choice: number): Promise<DeskResult> {
-  const payload = await services.continuations.take<ChoosePayload>(ctx.caller, ref, 'choose-user');
+  // The choice is checked against the picker before the picker is used up (a tampered index is refused).
+  const payload = await services.continuations.take<ChoosePayload>(ctx.caller, ref, 'choose-user', (p) => idAt(p.candidateIds, choice));
   const id = idAt(payload.candidateIds, choice);
   ctx.scope.action = payload.command.kind;
   return runCommand(services, ctx, payload.command, await userById(services, id));
@@ -42,9 +43,10 @@ export async function unlockAndSet(services: DeskServices, ctx: UseCaseContext, 
   return services.targets.withTarget(ctx, payload.command, rule, target, (user) => setPinOn(services, ctx, payload.command, user, true));
 }
 
+/** The id at a card's choice index; an index the card never offered is refused. */
 function idAt(ids: readonly string[], choice: number): string {
-  const id = ids[choice];
-  if (id === undefined) throw new CardExpiredError('choice');
+  const id = Number.isInteger(choice) && choice >= 0 ? ids[choice] : undefined;
+  if (id === undefined) throw new BadChoiceError();
   return id;
 }
 

@@ -3,6 +3,7 @@
 // "Unlock and set" offered to a caller who may do both.
 import { NoPrivateChatError, PinExposedError, PinLockedError } from '../../domain/errors.js';
 import { identityParam, parseSetArguments } from '../../domain/grammar/arguments.js';
+import { toAsciiDigits } from '../../domain/digits.js';
 import { summarize, type DirectoryUser } from '../../domain/user.js';
 import { mayActOn } from '../access.js';
 import { recordOf } from '../audit-trail.js';
@@ -59,7 +60,8 @@ export const setPinCommand: TargetedEntry<'set-pin'> = {
       details: "Sets a PIN under the user's policy and prints it on this terminal only.",
       build: (args) => {
         const pin = args.options.pin;
-        return { kind: 'set-pin', identity: args.identity(), pin: typeof pin === 'string' ? pin : undefined, ignoreHistory: Boolean(args.options['ignore-history']) };
+        // Digits of any script read as 0–9, as in chat (domain/digits.ts).
+        return { kind: 'set-pin', identity: args.identity(), pin: typeof pin === 'string' ? toAsciiDigits(pin.normalize('NFKC')) : undefined, ignoreHistory: Boolean(args.options['ignore-history']) };
       },
     },
   ],

@@ -37,9 +37,14 @@ export class Continuations {
     return JSON.parse(openSealed(this.deps.sealer, continuation.sealed, continuationAad(ref, caller.user.id))) as T;
   }
 
-  /** Reads and consumes a one-time continuation: a double click gets "already used". */
-  async take<T>(caller: Caller, ref: string, kind: 'choose-user' | 'unlock-and-set'): Promise<T> {
+  /**
+   * Reads and consumes a one-time continuation: a double click gets "already used". `check` runs on
+   * the payload BEFORE it is consumed, so a press the continuation cannot answer (a tampered choice)
+   * is refused and the genuine press still works.
+   */
+  async take<T>(caller: Caller, ref: string, kind: 'choose-user' | 'unlock-and-set', check: (payload: T) => void = () => undefined): Promise<T> {
     const payload = await this.read<T>(caller, ref, kind);
+    check(payload);
     if (!(await this.deps.store.continuations.consume(ref, this.deps.clock()))) throw new CardExpiredError('choice');
     return payload;
   }

@@ -10,7 +10,7 @@ import type { CmdletParameters } from './syntax.js';
 export function requireIdentity(rest: string, example: string): string {
   const identity = unquote(rest);
   if (!identity) throw new CommandSyntaxError('Say whose PIN, by name, account, SIP address or phone number.', example);
-  if (/^\d+$/.test(identity)) {
+  if (/^\p{Nd}+$/u.test(identity)) {
     throw new CommandSyntaxError('Name the user first, by name, account, SIP address or phone number (+1...).', example);
   }
   return identity;
@@ -53,7 +53,7 @@ export function parseSetArguments(rest: string): Command {
  */
 function looksLikePinAttempt(token: string): boolean {
   const value = unquote(token);
-  if (!/\d/.test(value)) return false;
+  if (!/\p{Nd}/u.test(value)) return false;
   if (/^(\+|tel:|sip:)/i.test(value)) return false;
   return !/[@\\=,]/.test(value);
 }

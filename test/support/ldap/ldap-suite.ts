@@ -113,7 +113,11 @@ export function ldapSuite(fixture: () => LdapFixture): void {
       try {
         const ready = await fetch(`${h.app.url}/readyz`);
         expect(ready.status).toBe(503);
-        expect(((await ready.json()) as { reason: string }).reason).toMatch(/LDAP_BIND_DN \/ LDAP_BIND_PASSWORD: .* refused the bind/);
+        // Anyone may ask /readyz: a reason code there; the setting to fix is named in the log.
+        expect(await ready.json()).toEqual({ status: 'unavailable', reason: 'directory-bind-refused' });
+        const logged = h.logLines.map((line) => JSON.parse(line)).filter((entry) => entry.msg === 'not ready');
+        expect(logged.at(-1)).toMatchObject({ level: 50, reason: 'directory-bind-refused' });
+        expect(logged.at(-1).err.message).toMatch(/LDAP_BIND_DN \/ LDAP_BIND_PASSWORD: .* refused the bind/);
         expect((await h.emulator('vera').say('pin status Ken Myer')).sent[0]!.activity.text).toMatch(/directory isn't answering/);
       } finally {
         await h.stop();
