@@ -18,6 +18,7 @@ import { isShared, PrivateDelivery } from './conversation.js';
 import { cardMessage, renderError, renderResult, targetName, textMessage } from './render.js';
 import { messageText } from './message-text.js';
 import type { RequestMessenger } from './request-messenger.js';
+import { escapeMarkdown } from '../cards/markdown.js';
 import { approvalCard, requesterCard, stateLine } from '../cards/request-cards.js';
 
 /** Invoke names PinDesk answers (typed aliases, as in the Teams SDK). */
@@ -198,7 +199,9 @@ export class PinDeskBot {
           const replacement = data.verb === Verbs.cancel ? requesterCard(result.view) : approvalCard(result.view);
           if (kind === 'submit') {
             // The posted cards were redrawn; say what happened where the button was pressed.
-            await context.sendActivity(textMessage(`Request from ${result.view.request.requesterName}: ${stateLine(result.view.request)}`));
+            const { request } = result.view;
+            const note = request.decisionNote && escapeMarkdown(request.decisionNote);
+            await context.sendActivity(textMessage(`Request from ${request.requesterName}: ${stateLine({ ...request, decisionNote: note })}`));
             return undefined;
           }
           return { replacement, sendIfNotUpdated: false };

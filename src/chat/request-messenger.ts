@@ -9,6 +9,7 @@ import type { CardLocations } from '../desk/card-locations.js';
 import type { RequestDelivery } from '../desk/requests/request-delivery.js';
 import type { IssuedPin, RequestView } from '../desk/results.js';
 import type { PostedCard } from '../ports/store.js';
+import { escapeMarkdown } from '../cards/markdown.js';
 import type { CardCourier } from './card-courier.js';
 import { continueTurn } from './continue-turn.js';
 import { cardMessage, textMessage } from './render.js';
@@ -89,7 +90,7 @@ function requesterNote(view: RequestView, change: string): string | undefined {
       if (view.delivery === undefined) return `Your request was approved by ${request.decidedByName}, but I could not set a new PIN. Ask your helpdesk.`;
       return `Your request was approved by ${request.decidedByName} and your new PIN is set, but I couldn't post its card yet. I'll keep trying — type \`my requests\` to get it now.`;
     case 'denied':
-      return `Your request was denied by ${request.decidedByName}${request.decisionNote ? `: ${request.decisionNote}` : '.'}`;
+      return `Your request was denied by ${request.decidedByName}${request.decisionNote ? `: ${escapeMarkdown(request.decisionNote)}` : '.'}`;
     case 'expired':
       return 'Your PIN request expired before anyone decided. You can ask again with `reset my pin`.';
     default:
