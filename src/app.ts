@@ -13,7 +13,7 @@ import type { Store } from './ports/store.js';
 import type { RandomInt } from './domain/pin-generator.js';
 import { createHttpServer, type HttpServer } from './http/server.js';
 import { registerVerifyApi } from './http/verify-api.js';
-import { createLogger } from './logger.js';
+import { createLogger, RefusalLog } from './logger.js';
 import { errorMessage } from './cards/error-messages.js';
 
 export interface AppOptions {
@@ -37,6 +37,7 @@ const SWEEP_INTERVAL_MS = 30_000;
 
 export async function startApp(config: Config, options: AppOptions = {}): Promise<App> {
   const log = createLogger(config.logLevel, options.logDestination);
+  const refusals = new RefusalLog(log);
   const clock = options.clock ?? (() => new Date());
   const { desk, cards, requests: requestDelivery, verifier, store, directory, close: closeDesk } = await openDesk(config, log, { clock, randomInt: options.randomInt, decorateStore: options.decorateStore });
 
@@ -64,8 +65,10 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   });
 
   const http: HttpServer = await createHttpServer({
-    messages: messagesEndpoint(adapter, bot, log),
+    messages: messagesEndpoint({ adapter, bot, log, refusals, loopbackServiceUrlOnly: !config.production }),
     log,
+    refusals,
+    localOnly: config.production ? undefined : { checkHost: true },
     ready: async () => {
       await store.ping();
       await directory.ping();
