@@ -26,6 +26,8 @@ export interface AppOptions {
 
 export interface App {
   url: string;
+  /** The address actually bound (host:port). */
+  address: string;
   log: Logger;
   /** Expire what is due (reveal secrets, choices, requests) now, as the timer does. */
   sweep(): Promise<void>;
@@ -65,10 +67,10 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   });
 
   const http: HttpServer = await createHttpServer({
-    messages: messagesEndpoint({ adapter, bot, log, refusals, loopbackServiceUrlOnly: !config.production }),
+    messages: messagesEndpoint({ adapter, bot, log, refusals, loopbackServiceUrlOnly: !config.production && !config.unauthenticatedNetwork }),
     log,
     refusals,
-    localOnly: config.production ? undefined : { checkHost: true },
+    localOnly: config.production ? undefined : { checkHost: !config.unauthenticatedNetwork },
     ready: async () => {
       await store.ping();
       await directory.ping();
@@ -86,12 +88,19 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const sweeper = setInterval(() => sweep().catch((err: unknown) => log.warn({ err }, 'sweep failed')), SWEEP_INTERVAL_MS);
   sweeper.unref();
   log.info(
-    { url: http.url, directory: describeDirectory(config), dataDir: config.dataDir, authenticated: config.production },
-    'PinDesk is listening',
+    { url: http.url, address: http.address, directory: describeDirectory(config), dataDir: config.dataDir, authenticated: config.production },
+    `PinDesk is listening on ${http.address}`,
   );
+  if (config.unauthenticatedNetwork) {
+    log.warn(
+      { address: http.address, setting: 'ALLOW_UNAUTHENTICATED_NETWORK' },
+      `ALLOW_UNAUTHENTICATED_NETWORK=true: PinDesk has no credentials and listens on ${http.address}; anyone who can reach it can act as anyone, set PINs and read them`,
+    );
+  }
 
   return {
     url: http.url,
+    address: http.address,
     log,
     sweep,
     async close() {

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { defaultAttributes, defaultGroupFilter, defaultUserFilter, type LdapAttributeMap, type LdapSettings } from './adapters/ldap/settings.js';
 import { scopedRolesFileSchema, type ScopedRoles } from './domain/role-grants.js';
 import type { Role } from './domain/roles.js';
+import { isLoopbackHost } from './http/loopback.js';
 
 export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const DEMO_DIRECTORY_FILE = path.join(PACKAGE_ROOT, 'demo', 'directory.json');
@@ -45,6 +46,7 @@ const optionalText = z.string().trim().optional().transform((v) => (v ? v : unde
 export const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3978),
   HOST: optionalText,
+  ALLOW_UNAUTHENTICATED_NETWORK: flag.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATA_DIR: z.string().trim().min(1).default('./data'),
   MICROSOFT_APP_ID: optionalText,
@@ -99,6 +101,11 @@ export interface Config {
   dataDir: string;
   /** App credentials present: authenticated Bot Framework traffic only. */
   production: boolean;
+  /**
+   * ALLOW_UNAUTHENTICATED_NETWORK: without credentials, listen beyond loopback (and accept any Host
+   * and serviceUrl). Anyone who reaches the port can then act as anyone; warned at every start.
+   */
+  unauthenticatedNetwork: boolean;
   app: { id?: string | undefined; password?: string | undefined; type: string; tenantId?: string | undefined };
   directory: { kind: 'file'; file: string; isDemo: boolean } | { kind: 'ldap'; ldap: LdapSettings; isDemo: false };
   scopedRoles: ScopedRoles;
@@ -118,6 +125,11 @@ export interface Config {
 export class ConfigError extends Error {}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // A blank app id is most likely a secret that did not arrive: refuse rather than quietly run
+  // without authentication.
+  if (env.MICROSOFT_APP_ID !== undefined && env.MICROSOFT_APP_ID.trim() === '') {
+    throw new ConfigError('MICROSOFT_APP_ID: set but blank; give the bot\'s app id, or unset it for local development without credentials');
+  }
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
@@ -125,6 +137,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const e = parsed.data;
   const production = Boolean(e.MICROSOFT_APP_ID);
+  if (!production && e.MICROSOFT_APP_PASSWORD) {
+    throw new ConfigError('MICROSOFT_APP_PASSWORD: set without MICROSOFT_APP_ID; set both (production) or neither (local development)');
+  }
+  if (!production && e.HOST && !isLoopbackHost(e.HOST) && !e.ALLOW_UNAUTHENTICATED_NETWORK) {
+    throw new ConfigError(
+      `HOST: "${e.HOST}" is not a loopback address, and without credentials anyone who reaches PinDesk can act as anyone; set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD, or use 127.0.0.1, or set ALLOW_UNAUTHENTICATED_NETWORK=true if you really mean it`,
+    );
+  }
   const directoryFile = e.DIRECTORY_FILE ? path.resolve(e.DIRECTORY_FILE) : DEMO_DIRECTORY_FILE;
   const isDemo = directoryFile === DEMO_DIRECTORY_FILE;
   if (production) {
@@ -144,10 +164,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     port: e.PORT,
     // Without credentials anyone who can reach the port can act as anyone: stay on loopback.
-    host: e.HOST ?? (production ? '0.0.0.0' : '127.0.0.1'),
+    host: e.HOST?.replace(/^\[(.*)\]$/, '$1') ?? (production ? '0.0.0.0' : '127.0.0.1'),
     logLevel: e.LOG_LEVEL,
     dataDir: path.resolve(e.DATA_DIR),
     production,
+    unauthenticatedNetwork: !production && e.ALLOW_UNAUTHENTICATED_NETWORK,
     app: { id: e.MICROSOFT_APP_ID, password: e.MICROSOFT_APP_PASSWORD, type: e.MICROSOFT_APP_TYPE, tenantId: e.MICROSOFT_APP_TENANT_ID },
     directory: e.DIRECTORY === 'ldap' ? { kind: 'ldap', ldap: ldapSettings(e), isDemo: false } : { kind: 'file', file: directoryFile, isDemo },
     scopedRoles: scopedRoles(e.ROLES_FILE ?? (e.DIRECTORY === 'file' && isDemo ? DEMO_ROLES_FILE : undefined)),

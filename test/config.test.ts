@@ -50,6 +50,31 @@ describe('configuration', () => {
   });
 });
 
+describe('no silent fail-open (issue 12, item 7)', () => {
+  it.each(['0.0.0.0', '::', '192.168.1.20', 'pindesk.contoso.com'])('without credentials HOST=%s refuses to start, naming HOST', (host) => {
+    expect(() => loadConfig({ HOST: host })).toThrow(ConfigError);
+    expect(() => loadConfig({ HOST: host })).toThrow(/^HOST: .*not a loopback address.*ALLOW_UNAUTHENTICATED_NETWORK=true/);
+  });
+
+  it.each(['127.0.0.1', '127.0.0.2', 'localhost', '::1', '[::1]'])('without credentials HOST=%s is fine', (host) => {
+    expect(loadConfig({ HOST: host })).toMatchObject({ host: host.replace(/^\[(.*)\]$/, '$1'), production: false, unauthenticatedNetwork: false });
+  });
+
+  it('ALLOW_UNAUTHENTICATED_NETWORK=true allows it, explicitly', () => {
+    expect(loadConfig({ HOST: '0.0.0.0', ALLOW_UNAUTHENTICATED_NETWORK: 'true' })).toMatchObject({ host: '0.0.0.0', unauthenticatedNetwork: true });
+    expect(() => loadConfig({ HOST: '0.0.0.0', ALLOW_UNAUTHENTICATED_NETWORK: 'false' })).toThrow(/HOST/);
+  });
+
+  it.each(['', ' ', '\t \n'])('a blank MICROSOFT_APP_ID (%j) refuses to start, naming it', (id) => {
+    expect(() => loadConfig({ MICROSOFT_APP_ID: id, MICROSOFT_APP_PASSWORD: 'secret' })).toThrow(/^MICROSOFT_APP_ID: set but blank/);
+    expect(() => loadConfig({ MICROSOFT_APP_ID: id })).toThrow(/^MICROSOFT_APP_ID/);
+  });
+
+  it('a MICROSOFT_APP_PASSWORD without an app id refuses to start, naming it', () => {
+    expect(() => loadConfig({ MICROSOFT_APP_PASSWORD: 'secret' })).toThrow(/^MICROSOFT_APP_PASSWORD: set without MICROSOFT_APP_ID/);
+  });
+});
+
 describe('.env.example', () => {
   it('lists every setting PinDesk reads, and nothing else', async () => {
     const { readFile } = await import('node:fs/promises');
