@@ -1,6 +1,8 @@
 // The composition root: configuration in, a running server out. Tests start the same thing.
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext } from 'botbuilder';
+import { ConfigurationBotFrameworkAuthentication, type TurnContext } from 'botbuilder';
 import type { DestinationStream, Logger } from 'pino';
+import { boundStore, type Bounds } from './bounded-store.js';
+import { AuthenticatedAdapter } from './chat/authenticated-adapter.js';
 import { PinDeskBot } from './chat/bot.js';
 import { ChannelCards } from './chat/channel-cards.js';
 import { PrivateDelivery } from './chat/conversation.js';
@@ -22,6 +24,11 @@ export interface AppOptions {
   logDestination?: DestinationStream;
   /** Test seam: wraps the store the desk uses (race tests pause between a read and a write). */
   decorateStore?: ((store: Store) => Store) | undefined;
+  /**
+   * Test seam: where Bot Framework tokens are checked (OpenID metadata documents), instead of
+   * Microsoft's public endpoints — a local fake in tests, so nothing but loopback is contacted.
+   */
+  tokenMetadata?: { channelOpenIdMetadataUrl: string; emulatorOpenIdMetadataUrl: string } | undefined;
 }
 
 export interface App {
@@ -36,19 +43,46 @@ export interface App {
 
 /** How often expiry runs: sealed secrets, choices, requests (each click also checks the time). */
 const SWEEP_INTERVAL_MS = 30_000;
+const DAY_MS = 86_400_000;
+/** Most audit records deleted by one sweep (the sweep runs every 30 s). */
+const AUDIT_PURGE_BATCH = 5_000;
+/** Audit records of refused tenants: at most this many a minute, across instances (the rest are counted). */
+const TENANT_REFUSALS = { key: 'budget:audit-tenant-refused', limit: 30, windowMs: 60_000 };
+
+/** Microsoft's public-cloud settings, with the token metadata documents somewhere else (tests). */
+function publicCloudWith(metadata: NonNullable<AppOptions['tokenMetadata']>): Record<string, string | boolean> {
+  return {
+    ToChannelFromBotLoginUrl: 'https://login.microsoftonline.com/botframework.com',
+    ToChannelFromBotOAuthScope: 'https://api.botframework.com',
+    ToBotFromChannelTokenIssuer: 'https://api.botframework.com',
+    OAuthUrl: 'https://api.botframework.com',
+    ToBotFromChannelOpenIdMetadataUrl: metadata.channelOpenIdMetadataUrl,
+    ToBotFromEmulatorOpenIdMetadataUrl: metadata.emulatorOpenIdMetadataUrl,
+    CallerId: 'urn:botframework:azure',
+    ValidateAuthority: true,
+  };
+}
 
 export async function startApp(config: Config, options: AppOptions = {}): Promise<App> {
   const log = createLogger(config.logLevel, options.logDestination);
   const refusals = new RefusalLog(log);
   const clock = options.clock ?? (() => new Date());
-  const { desk, cards, requests: requestDelivery, verifier, store, directory, close: closeDesk } = await openDesk(config, log, { clock, randomInt: options.randomInt, decorateStore: options.decorateStore });
+  // Every value stored is bounded; unrecognised callers add rows only within budgets.
+  let bounds: (Store & Bounds) | undefined;
+  const decorateStore = (raw: Store): Store => {
+    bounds = boundStore(raw, { clock, log, refusals, unrecognisedPerHour: config.unrecognisedCallersPerHour });
+    return options.decorateStore ? options.decorateStore(bounds) : bounds;
+  };
+  const { desk, cards, requests: requestDelivery, verifier, store, directory, close: closeDesk } = await openDesk(config, log, { clock, randomInt: options.randomInt, decorateStore });
+  const boundedStore = bounds!;
 
-  const adapter = new CloudAdapter(
+  const adapter = new AuthenticatedAdapter(
     new ConfigurationBotFrameworkAuthentication({
       MicrosoftAppId: config.app.id ?? '',
       MicrosoftAppPassword: config.app.password ?? '',
       MicrosoftAppType: config.app.type,
       MicrosoftAppTenantId: config.app.tenantId ?? '',
+      ...(options.tokenMetadata ? publicCloudWith(options.tokenMetadata) : {}),
     }),
   );
   adapter.use(new ChannelCards());
@@ -60,14 +94,32 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const bot = new PinDeskBot({
     desk,
     cards,
-    delivery: new PrivateDelivery(adapter, config.app.id ?? '', store.conversations),
+    delivery: new PrivateDelivery(adapter, config.app.id ?? '', boundedStore.conversations),
     requests,
     callers: { trustedChannels: config.trustedChannels },
     log,
   });
 
   const http: HttpServer = await createHttpServer({
-    messages: messagesEndpoint({ adapter, bot, log, refusals, loopbackServiceUrlOnly: !config.production && !config.unauthenticatedNetwork }),
+    messages: messagesEndpoint({
+      adapter,
+      bot,
+      log,
+      refusals,
+      loopbackServiceUrlOnly: !config.production && !config.unauthenticatedNetwork,
+      allowedTenants: config.allowedTenants,
+      onTenantRefused: async ({ senderId, tenantId, requestId }) => {
+        await boundedStore.auditWithin(TENANT_REFUSALS, {
+          at: clock(),
+          actor: senderId,
+          action: 'tenant-refused',
+          target: `tenant:${tenantId}`,
+          outcome: 'refused',
+          reason: 'tenant-not-allowed',
+          requestId,
+        });
+      },
+    }),
     log,
     refusals,
     localOnly: config.production ? undefined : { checkHost: !config.unauthenticatedNetwork },
@@ -82,8 +134,13 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   // Say now, not at the first message, when the directory cannot be reached or refuses our bind.
   directory.ping().catch((err: unknown) => log.error({ err }, 'the directory is not answering; /readyz reports 503 until it does'));
   const sweep = async () => {
-    await sweepSecrets(store, clock());
+    const now = clock();
+    await sweepSecrets(store, now);
     await requests.sweep();
+    await boundedStore.flushSuppressed();
+    // Audit retention (AUDIT_RETENTION_DAYS), in batches so a first sweep never holds the store long.
+    await store.audit.purgeBefore(new Date(now.getTime() - config.auditRetentionDays * DAY_MS), AUDIT_PURGE_BATCH);
+    await store.rateLimits.purgeStale(new Date(now.getTime() - DAY_MS));
   };
   const sweeper = setInterval(() => sweep().catch((err: unknown) => log.warn({ err }, 'sweep failed')), SWEEP_INTERVAL_MS);
   sweeper.unref();

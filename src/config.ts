@@ -53,6 +53,7 @@ export const envSchema = z.object({
   MICROSOFT_APP_PASSWORD: optionalText,
   MICROSOFT_APP_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
   MICROSOFT_APP_TENANT_ID: optionalText,
+  ALLOWED_TENANTS: optionalText,
   DIRECTORY: z.enum(['file', 'ldap']).default('file'),
   DIRECTORY_FILE: optionalText,
   ALLOW_DEMO_DIRECTORY: flag.default(false),
@@ -88,6 +89,8 @@ export const envSchema = z.object({
   CHOICE_TTL: duration.default(900_000),
   PICKER_LIMIT: z.coerce.number().int().min(2).max(25).default(10),
   TRUSTED_CHANNELS: optionalText,
+  UNRECOGNISED_CALLERS_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(600),
+  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(400),
   ROLE_GROUP_CS_ADMINISTRATOR: z.string().trim().min(1).default('CsAdministrator'),
   ROLE_GROUP_CS_USER_ADMINISTRATOR: z.string().trim().min(1).default('CsUserAdministrator'),
   ROLE_GROUP_CS_HELPDESK: z.string().trim().min(1).default('CsHelpDesk'),
@@ -107,6 +110,11 @@ export interface Config {
    */
   unauthenticatedNetwork: boolean;
   app: { id?: string | undefined; password?: string | undefined; type: string; tenantId?: string | undefined };
+  /** ALLOWED_TENANTS, lower case: activities naming another tenant are refused. Undefined = any (local development only). */
+  allowedTenants?: ReadonlySet<string> | undefined;
+  /** Rows (audit records, 1:1 conversation references) callers PinDesk does not recognise may add per hour, per kind. */
+  unrecognisedCallersPerHour: number;
+  auditRetentionDays: number;
   directory: { kind: 'file'; file: string; isDemo: boolean } | { kind: 'ldap'; ldap: LdapSettings; isDemo: false };
   scopedRoles: ScopedRoles;
   roleCacheTtlMs: number;
@@ -156,6 +164,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }
     if (!e.PIN_HASH_KEY) throw new ConfigError('PIN_HASH_KEY: required in production (openssl rand -base64 32)');
     if (!e.PIN_SEAL_KEY) throw new ConfigError('PIN_SEAL_KEY: required in production (openssl rand -base64 32)');
+    if (!e.ALLOWED_TENANTS) {
+      throw new ConfigError('ALLOWED_TENANTS: required in production: the Microsoft Entra tenant ids (GUIDs, comma-separated) whose users may use PinDesk');
+    }
     if (e.DIRECTORY === 'file' && isDemo && !e.ALLOW_DEMO_DIRECTORY) {
       throw new ConfigError('DIRECTORY_FILE: production needs a real directory; set ALLOW_DEMO_DIRECTORY=true to use the demo one');
     }
@@ -170,6 +181,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     production,
     unauthenticatedNetwork: !production && e.ALLOW_UNAUTHENTICATED_NETWORK,
     app: { id: e.MICROSOFT_APP_ID, password: e.MICROSOFT_APP_PASSWORD, type: e.MICROSOFT_APP_TYPE, tenantId: e.MICROSOFT_APP_TENANT_ID },
+    allowedTenants: tenants(e.ALLOWED_TENANTS),
+    unrecognisedCallersPerHour: e.UNRECOGNISED_CALLERS_PER_HOUR,
+    auditRetentionDays: e.AUDIT_RETENTION_DAYS,
     directory: e.DIRECTORY === 'ldap' ? { kind: 'ldap', ldap: ldapSettings(e), isDemo: false } : { kind: 'file', file: directoryFile, isDemo },
     scopedRoles: scopedRoles(e.ROLES_FILE ?? (e.DIRECTORY === 'file' && isDemo ? DEMO_ROLES_FILE : undefined)),
     roleCacheTtlMs: e.ROLE_CACHE_TTL,
@@ -273,4 +287,14 @@ function verifyKeys(text: string | undefined): string[] {
   const keys = (text ?? '').split(',').map((k) => k.trim()).filter(Boolean);
   for (const key of keys) if (key.length < 16) throw new ConfigError('VERIFY_API_KEYS: each key must be at least 16 characters (openssl rand -hex 24)');
   return keys;
+}
+
+function tenants(text: string | undefined): ReadonlySet<string> | undefined {
+  if (text === undefined) return undefined;
+  const ids = text.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean);
+  for (const id of ids) {
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)) throw new ConfigError(`ALLOWED_TENANTS: "${id.slice(0, 60)}" is not a tenant id (a GUID)`);
+  }
+  if (ids.length === 0) throw new ConfigError('ALLOWED_TENANTS: no tenant id given');
+  return new Set(ids);
 }

@@ -29,7 +29,8 @@ describe('configuration', () => {
   });
 
   describe('production (app credentials present) fails closed', () => {
-    const production = { MICROSOFT_APP_ID: 'app', MICROSOFT_APP_PASSWORD: 'secret', PIN_HASH_KEY: key, PIN_SEAL_KEY: key, DIRECTORY_FILE: 'corp.json' };
+    const tenant = '9f3c2c57-3c5e-4a53-9c1f-1c2d3e4f5a6b';
+    const production = { MICROSOFT_APP_ID: 'app', MICROSOFT_APP_PASSWORD: 'secret', PIN_HASH_KEY: key, PIN_SEAL_KEY: key, DIRECTORY_FILE: 'corp.json', ALLOWED_TENANTS: tenant };
 
     it('needs a password, keys and a real directory', () => {
       expect(() => loadConfig({ ...production, MICROSOFT_APP_PASSWORD: '' })).toThrow(/MICROSOFT_APP_PASSWORD/);
@@ -38,6 +39,14 @@ describe('configuration', () => {
       expect(() => loadConfig({ ...production, DIRECTORY_FILE: undefined })).toThrow(/ALLOW_DEMO_DIRECTORY/);
       expect(loadConfig({ ...production, DIRECTORY_FILE: undefined, ALLOW_DEMO_DIRECTORY: 'true' }).directory.isDemo).toBe(true);
       expect(() => loadConfig({ ...production, MICROSOFT_APP_TYPE: 'SingleTenant' })).toThrow(/MICROSOFT_APP_TENANT_ID/);
+    });
+
+    it('needs ALLOWED_TENANTS: tenant ids, compared in lower case (issue 12, item 8)', () => {
+      expect(() => loadConfig({ ...production, ALLOWED_TENANTS: undefined })).toThrow(/^ALLOWED_TENANTS: required in production/);
+      expect(() => loadConfig({ ...production, ALLOWED_TENANTS: ' ' })).toThrow(/^ALLOWED_TENANTS: required in production/);
+      expect(() => loadConfig({ ...production, ALLOWED_TENANTS: 'contoso.onmicrosoft.com' })).toThrow(/^ALLOWED_TENANTS: "contoso.onmicrosoft.com" is not a tenant id/);
+      expect(loadConfig({ ...production, ALLOWED_TENANTS: ` ${tenant.toUpperCase()}, 0a1b2c3d-0000-4000-8000-000000000001 ` }).allowedTenants).toEqual(new Set([tenant, '0a1b2c3d-0000-4000-8000-000000000001']));
+      expect(loadConfig({}).allowedTenants).toBeUndefined();
     });
 
     it('trusts no identity-by-name channel unless listed, and listens on all interfaces', () => {

@@ -24,6 +24,8 @@ export class FakeConnector {
   readonly createdConversations: Array<Record<string, any>> = [];
   readonly roster = new Map<string, RosterMember>();
   readonly rawBodies: string[] = [];
+  /** Every request received, as "METHOD /path". */
+  readonly requests: string[] = [];
   private server: Server | undefined;
   private next = 1;
   url = '';
@@ -49,6 +51,7 @@ export class FakeConnector {
     if (raw) this.rawBodies.push(raw);
     const body = raw ? JSON.parse(raw) : undefined;
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    this.requests.push(`${req.method} ${path}`);
     const reply = (status: number, payload: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(payload));
