@@ -73,7 +73,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     bounds = boundStore(raw, { clock, log, refusals, unrecognisedPerHour: config.unrecognisedCallersPerHour });
     return options.decorateStore ? options.decorateStore(bounds) : bounds;
   };
-  const { desk, cards, requests: requestDelivery, verifier, store, directory, close: closeDesk } = await openDesk(config, log, { clock, randomInt: options.randomInt, decorateStore });
+  const { desk, cards, requests: requestDelivery, verifier, store, directory, fingerprint, close: closeDesk } = await openDesk(config, log, { clock, randomInt: options.randomInt, decorateStore });
   const boundedStore = bounds!;
 
   const adapter = new AuthenticatedAdapter(
@@ -129,7 +129,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     },
     port: config.port,
     host: config.host,
-    routes: (server) => registerVerifyApi(server, { verifier, apiKeys: config.verify.apiKeys, log }),
+    routes: (server) =>
+      registerVerifyApi(server, { verifier, apiKeys: config.verify.apiKeys, log, refusals, rateLimits: store.rateLimits, rates: config.verify.rates, clock, fingerprint }),
   });
   // Say now, not at the first message, when the directory cannot be reached or refuses our bind.
   directory.ping().catch((err: unknown) => log.error({ err }, 'the directory is not answering; /readyz reports 503 until it does'));

@@ -43,6 +43,22 @@ const key = (bytes: number) =>
 
 const optionalText = z.string().trim().optional().transform((v) => (v ? v : undefined));
 
+/** A rate: `600/1m` = at most 600 in any one-minute window (windows from 1s to 1d). */
+export interface Rate {
+  limit: number;
+  windowMs: number;
+}
+const rate = z
+  .string()
+  .trim()
+  .regex(/^\d+\/\d+(ms|s|m|h|d)?$/, 'use a count and a window, like 600/1m')
+  .transform((text): Rate => {
+    const [count = '0', window = '0'] = text.split('/');
+    return { limit: Number(count), windowMs: anyDuration.parse(window) };
+  })
+  .refine((r) => r.limit >= 1 && r.limit <= 1_000_000, 'the count must be 1 to 1000000')
+  .refine((r) => r.windowMs >= 1000 && r.windowMs <= 86_400_000, 'the window must be 1s to 1d');
+
 export const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3978),
   HOST: optionalText,
@@ -83,6 +99,10 @@ export const envSchema = z.object({
   APPROVERS: optionalText,
   VERIFY_API_KEYS: optionalText,
   VERIFY_UNKNOWN_USER: z.enum(['invalid', 'unknown-user']).default('invalid'),
+  VERIFY_ANSWERS: z.enum(['uniform', 'detailed']).default('uniform'),
+  VERIFY_RATE_PER_KEY: rate.default({ limit: 600, windowMs: 60_000 }),
+  VERIFY_RATE_TOTAL: rate.default({ limit: 3000, windowMs: 60_000 }),
+  VERIFY_RATE_PER_NUMBER: rate.default({ limit: 5, windowMs: 60_000 }),
   PIN_HASH_KEY: key(32).optional(),
   PIN_SEAL_KEY: key(32).refine((b) => b.length === 32, 'must be exactly 32 bytes, base64-encoded').optional(),
   REVEAL_TTL: duration.default(600_000),
@@ -120,7 +140,13 @@ export interface Config {
   roleCacheTtlMs: number;
   findLimit: number;
   selfService: { requestTtlMs: number; requestsPerDay: number; decisionsPerMinute: number; approvers: string[] };
-  verify: { apiKeys: string[]; unknownUserResult: 'invalid' | 'unknown-user' };
+  verify: {
+    apiKeys: string[];
+    unknownUserResult: 'invalid' | 'unknown-user';
+    answers: 'uniform' | 'detailed';
+    /** Per API key, over all keys, and per number / extension / SIP address (attempt pacing). */
+    rates: { perKey: Rate; total: Rate; perNumber: Rate };
+  };
   keys: { pinHash?: Buffer | undefined; seal?: Buffer | undefined };
   revealTtlMs: number;
   choiceTtlMs: number;
@@ -171,6 +197,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       throw new ConfigError('DIRECTORY_FILE: production needs a real directory; set ALLOW_DEMO_DIRECTORY=true to use the demo one');
     }
   }
+  if (e.VERIFY_UNKNOWN_USER === 'unknown-user' && e.VERIFY_ANSWERS !== 'detailed') {
+    throw new ConfigError('VERIFY_UNKNOWN_USER: unknown-user tells callers which numbers have accounts; it needs VERIFY_ANSWERS=detailed');
+  }
   const trusted = e.TRUSTED_CHANNELS?.split(',').map((c) => c.trim().toLowerCase()).filter(Boolean);
   return {
     port: e.PORT,
@@ -188,7 +217,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     scopedRoles: scopedRoles(e.ROLES_FILE ?? (e.DIRECTORY === 'file' && isDemo ? DEMO_ROLES_FILE : undefined)),
     roleCacheTtlMs: e.ROLE_CACHE_TTL,
     findLimit: e.FIND_LIMIT,
-    verify: { apiKeys: verifyKeys(e.VERIFY_API_KEYS), unknownUserResult: e.VERIFY_UNKNOWN_USER },
+    verify: {
+      apiKeys: verifyKeys(e.VERIFY_API_KEYS),
+      unknownUserResult: e.VERIFY_UNKNOWN_USER,
+      answers: e.VERIFY_ANSWERS,
+      rates: { perKey: e.VERIFY_RATE_PER_KEY, total: e.VERIFY_RATE_TOTAL, perNumber: e.VERIFY_RATE_PER_NUMBER },
+    },
     selfService: {
       requestTtlMs: e.REQUEST_TTL,
       requestsPerDay: e.REQUESTS_PER_DAY,

@@ -84,6 +84,26 @@ describe('no silent fail-open (issue 12, item 7)', () => {
   });
 });
 
+describe('verify API settings (issue 12, item 10)', () => {
+  it('default to uniform answers and limits per key, overall and per number', () => {
+    expect(loadConfig({}).verify).toMatchObject({
+      answers: 'uniform',
+      unknownUserResult: 'invalid',
+      rates: { perKey: { limit: 600, windowMs: 60_000 }, total: { limit: 3000, windowMs: 60_000 }, perNumber: { limit: 5, windowMs: 60_000 } },
+    });
+  });
+
+  it('rates are count/window', () => {
+    expect(loadConfig({ VERIFY_RATE_PER_NUMBER: '3/30s', VERIFY_RATE_PER_KEY: '10000/1h' }).verify.rates).toMatchObject({ perNumber: { limit: 3, windowMs: 30_000 }, perKey: { limit: 10_000, windowMs: 3_600_000 } });
+    for (const bad of ['5', '5 per minute', '0/1m', '5/2d', '5/0s']) expect(() => loadConfig({ VERIFY_RATE_PER_NUMBER: bad })).toThrow(/VERIFY_RATE_PER_NUMBER/);
+  });
+
+  it('telling unknown users apart needs detailed answers', () => {
+    expect(() => loadConfig({ VERIFY_UNKNOWN_USER: 'unknown-user' })).toThrow(/^VERIFY_UNKNOWN_USER: .*VERIFY_ANSWERS=detailed/);
+    expect(loadConfig({ VERIFY_UNKNOWN_USER: 'unknown-user', VERIFY_ANSWERS: 'detailed' }).verify.unknownUserResult).toBe('unknown-user');
+  });
+});
+
 describe('.env.example', () => {
   it('lists every setting PinDesk reads, and nothing else', async () => {
     const { readFile } = await import('node:fs/promises');

@@ -95,20 +95,24 @@ export class BuiltInPinAuthority implements PinAuthority {
       // Always hash and compare, so a missing PIN answers in the same time as a wrong one.
       const correct = this.hasher.matches(userId, pin, row?.pin_hash ?? PLACEHOLDER_HASH) && Boolean(row?.pin_hash);
       const { result, counters } = verifyAttempt(state, { now: at, correct, limits: limitsFor(state.pinLength ?? pin.length) });
-      if (counters) {
-        await tx
-          .updateTable('pin_records')
-          .set({
-            local_failures: counters.localFailures,
-            global_failures: counters.globalFailures,
-            window_started_at: counters.windowStartedAt ? counters.windowStartedAt.getTime() : null,
-            temporary_lock_until: counters.temporaryLockUntil ? counters.temporaryLockUntil.getTime() : null,
-            failure_locked: counters.failureLocked ? 1 : 0,
-            updated_at: at.getTime(),
-          })
-          .where('user_id', '=', userId)
-          .execute();
-      }
+      // One write per attempt whatever the PIN's state (the counters, or only the attempt's time),
+      // so no state — locked, unset, or the verifier's stand-in for unknown numbers — answers faster.
+      await tx
+        .updateTable('pin_records')
+        .set({
+          ...(counters
+            ? {
+                local_failures: counters.localFailures,
+                global_failures: counters.globalFailures,
+                window_started_at: counters.windowStartedAt ? counters.windowStartedAt.getTime() : null,
+                temporary_lock_until: counters.temporaryLockUntil ? counters.temporaryLockUntil.getTime() : null,
+                failure_locked: counters.failureLocked ? 1 : 0,
+              }
+            : {}),
+          updated_at: at.getTime(),
+        })
+        .where('user_id', '=', userId)
+        .execute();
       return result;
     });
   }
