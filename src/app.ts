@@ -4,6 +4,7 @@ import type { DestinationStream, Logger } from 'pino';
 import { boundStore, type Bounds } from './bounded-store.js';
 import { AuthenticatedAdapter } from './chat/authenticated-adapter.js';
 import { PinDeskBot } from './chat/bot.js';
+import { RefusalWatch } from './chat/refusal-watch.js';
 import { ChannelCards } from './chat/channel-cards.js';
 import { PrivateDelivery } from './chat/conversation.js';
 import { messagesEndpoint } from './chat/messages-endpoint.js';
@@ -11,6 +12,7 @@ import { RequestMessenger } from './chat/request-messenger.js';
 import type { Config } from './config.js';
 import { openDesk } from './open-desk.js';
 import { sweepSecrets } from './desk/sweep-secrets.js';
+import type { Directory } from './ports/directory.js';
 import type { Store } from './ports/store.js';
 import type { RandomInt } from './domain/pin-generator.js';
 import { createHttpServer, type HttpServer } from './http/server.js';
@@ -36,7 +38,11 @@ export interface App {
   /** The address actually bound (host:port). */
   address: string;
   log: Logger;
-  /** Expire what is due (reveal secrets, choices, requests) now, as the timer does. */
+  /**
+   * What the timer does, now: expire what is due (reveal secrets, choices, requests), write the
+   * summaries of audit records left out by budgets, delete audit records past AUDIT_RETENTION_DAYS
+   * and rate-limit counters past their window.
+   */
   sweep(): Promise<void>;
   close(): Promise<void>;
 }
@@ -65,16 +71,29 @@ function publicCloudWith(metadata: NonNullable<AppOptions['tokenMetadata']>): Re
 
 export async function startApp(config: Config, options: AppOptions = {}): Promise<App> {
   const log = createLogger(config.logLevel, options.logDestination);
-  const refusals = new RefusalLog(log);
   const clock = options.clock ?? (() => new Date());
+  const refusals = new RefusalLog(log, { now: () => clock().getTime() });
   // Every value stored is bounded; unrecognised callers add rows only within budgets.
   let bounds: (Store & Bounds) | undefined;
+  let senders: Directory | undefined;
   const decorateStore = (raw: Store): Store => {
-    bounds = boundStore(raw, { clock, log, refusals, unrecognisedPerHour: config.unrecognisedCallersPerHour });
+    bounds = boundStore(raw, {
+      clock,
+      log,
+      refusals,
+      unrecognisedPerHour: config.unrecognisedCallersPerHour,
+      isRecognisedSender: async (userId, channelId) => {
+        // Teams assigns its ids, to members of an allowed tenant only; elsewhere the id names the account.
+        if (channelId === 'msteams') return config.allowedTenants !== undefined;
+        const account = { userPrincipalName: userId.includes('@') ? userId : undefined, samAccountName: userId };
+        return (await senders?.findAccount(account)) !== undefined;
+      },
+    });
     return options.decorateStore ? options.decorateStore(bounds) : bounds;
   };
   const { desk, cards, requests: requestDelivery, verifier, store, directory, fingerprint, close: closeDesk } = await openDesk(config, log, { clock, randomInt: options.randomInt, decorateStore });
   const boundedStore = bounds!;
+  senders = directory;
 
   const adapter = new AuthenticatedAdapter(
     new ConfigurationBotFrameworkAuthentication({
@@ -86,6 +105,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     }),
   );
   adapter.use(new ChannelCards());
+  adapter.use(new RefusalWatch(refusals));
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
     log.error({ err: error, channelId: context.activity.channelId, activityType: context.activity.type }, 'turn failed');
     if (context.activity.type === 'message') await context.sendActivity(errorMessage(error)).catch(() => undefined);

@@ -1,7 +1,8 @@
 // Nothing from outside is stored unbounded. This decorator sits between the desk (and the chat
 // surface) and the store: every audit field is cut to a fixed length; callers PinDesk does not
 // recognise add rows only within a budget shared by every instance (store.rateLimits): audit
-// records of refused unrecognised callers, and 1:1 conversation references of new senders.
+// records of refused unrecognised callers, and 1:1 conversation references of new senders who are
+// not in the directory.
 // What a budget leaves out is counted and written as one summary record by the sweep.
 import type { Logger } from 'pino';
 import { personalKey } from './desk/requests/request-view.js';
@@ -25,6 +26,11 @@ export interface BoundedStoreOptions {
   refusals: RefusalLog;
   /** Rows callers PinDesk does not recognise may add per hour, per kind (UNRECOGNISED_CALLERS_PER_HOUR). */
   unrecognisedPerHour: number;
+  /**
+   * Whether a sender (a channel's user id) is someone PinDesk knows, so that their first 1:1
+   * conversation is remembered whatever the budget. Default: nobody is.
+   */
+  isRecognisedSender?: ((userId: string, channelId: string) => Promise<boolean>) | undefined;
 }
 
 /** Cuts a text to `max` characters (an ellipsis marks the cut). */
@@ -121,10 +127,11 @@ export function boundStore<S extends Store>(store: S, options: BoundedStoreOptio
         return;
       }
       const key = `${userId}\u0000${channelId}`;
-      // Directory users (approvers) are recognised; a sender's first 1:1 row comes out of a budget.
+      // Directory users are recognised; an unrecognised sender's first 1:1 row comes out of a budget.
       if (!userId.startsWith(directoryPrefix) && !known.has(key)) {
         const exists = (await store.conversations.personal(userId, channelId)) !== undefined;
-        if (!exists && !(await store.rateLimits.hit('budget:conversations-new', options.unrecognisedPerHour, 3_600_000, clock()))) {
+        const recognised = exists || (await (options.isRecognisedSender?.(userId, channelId) ?? Promise.resolve(false)).catch(() => false));
+        if (!recognised && !(await store.rateLimits.hit('budget:conversations-new', options.unrecognisedPerHour, 3_600_000, clock()))) {
           refusals.warn('store-bound', { channelId: channelId.slice(0, 64) }, 'new 1:1 conversations over the hourly budget (UNRECOGNISED_CALLERS_PER_HOUR); not stored');
           return;
         }
