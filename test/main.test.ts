@@ -72,7 +72,7 @@ describe('the server process', () => {
       const timer = setTimeout(() => reject(new Error(`no start: ${JSON.stringify(proc.output())}`)), 15_000);
       proc.child.stdout.on('data', () => {
         const match = /"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(proc.output().stdout);
-        if (match) {
+        if (match && proc.output().stdout.includes('Local development mode')) {
           clearTimeout(timer);
           resolve(match[1]!);
         }
