@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { defaultAttributes, defaultGroupFilter, defaultUserFilter, type LdapAttributeMap, type LdapSettings } from './adapters/ldap/settings.js';
 import { scopedRolesFileSchema, type ScopedRoles } from './domain/role-grants.js';
 import type { Role } from './domain/roles.js';
+import { isLoopbackHost } from './http/loopback.js';
 
 export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const DEMO_DIRECTORY_FILE = path.join(PACKAGE_ROOT, 'demo', 'directory.json');
@@ -42,15 +43,33 @@ const key = (bytes: number) =>
 
 const optionalText = z.string().trim().optional().transform((v) => (v ? v : undefined));
 
+/** A rate: `600/1m` = at most 600 in any one-minute window (windows from 1s to 1d). */
+export interface Rate {
+  limit: number;
+  windowMs: number;
+}
+const rate = z
+  .string()
+  .trim()
+  .regex(/^\d+\/\d+(ms|s|m|h|d)?$/, 'use a count and a window, like 600/1m')
+  .transform((text): Rate => {
+    const [count = '0', window = '0'] = text.split('/');
+    return { limit: Number(count), windowMs: anyDuration.parse(window) };
+  })
+  .refine((r) => r.limit >= 1 && r.limit <= 1_000_000, 'the count must be 1 to 1000000')
+  .refine((r) => r.windowMs >= 1000 && r.windowMs <= 86_400_000, 'the window must be 1s to 1d');
+
 export const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3978),
   HOST: optionalText,
+  ALLOW_UNAUTHENTICATED_NETWORK: flag.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATA_DIR: z.string().trim().min(1).default('./data'),
   MICROSOFT_APP_ID: optionalText,
   MICROSOFT_APP_PASSWORD: optionalText,
   MICROSOFT_APP_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
   MICROSOFT_APP_TENANT_ID: optionalText,
+  ALLOWED_TENANTS: optionalText,
   DIRECTORY: z.enum(['file', 'ldap']).default('file'),
   DIRECTORY_FILE: optionalText,
   ALLOW_DEMO_DIRECTORY: flag.default(false),
@@ -80,12 +99,18 @@ export const envSchema = z.object({
   APPROVERS: optionalText,
   VERIFY_API_KEYS: optionalText,
   VERIFY_UNKNOWN_USER: z.enum(['invalid', 'unknown-user']).default('invalid'),
+  VERIFY_ANSWERS: z.enum(['uniform', 'detailed']).default('uniform'),
+  VERIFY_RATE_PER_KEY: rate.default({ limit: 600, windowMs: 60_000 }),
+  VERIFY_RATE_TOTAL: rate.default({ limit: 3000, windowMs: 60_000 }),
+  VERIFY_RATE_PER_NUMBER: rate.default({ limit: 5, windowMs: 60_000 }),
   PIN_HASH_KEY: key(32).optional(),
   PIN_SEAL_KEY: key(32).refine((b) => b.length === 32, 'must be exactly 32 bytes, base64-encoded').optional(),
   REVEAL_TTL: duration.default(600_000),
   CHOICE_TTL: duration.default(900_000),
   PICKER_LIMIT: z.coerce.number().int().min(2).max(25).default(10),
   TRUSTED_CHANNELS: optionalText,
+  UNRECOGNISED_CALLERS_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(600),
+  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(400),
   ROLE_GROUP_CS_ADMINISTRATOR: z.string().trim().min(1).default('CsAdministrator'),
   ROLE_GROUP_CS_USER_ADMINISTRATOR: z.string().trim().min(1).default('CsUserAdministrator'),
   ROLE_GROUP_CS_HELPDESK: z.string().trim().min(1).default('CsHelpDesk'),
@@ -103,13 +128,29 @@ export interface Config {
   dataDir: string;
   /** App credentials present: authenticated Bot Framework traffic only. */
   production: boolean;
+  /**
+   * ALLOW_UNAUTHENTICATED_NETWORK: without credentials, listen beyond loopback (and accept any Host
+   * and serviceUrl). Anyone who reaches the port can then act as anyone; warned at every start.
+   */
+  unauthenticatedNetwork: boolean;
   app: { id?: string | undefined; password?: string | undefined; type: string; tenantId?: string | undefined };
+  /** ALLOWED_TENANTS, lower case: activities naming another tenant are refused. Undefined = any (local development only). */
+  allowedTenants?: ReadonlySet<string> | undefined;
+  /** Rows (audit records, 1:1 conversation references) callers PinDesk does not recognise may add per hour, per kind. */
+  unrecognisedCallersPerHour: number;
+  auditRetentionDays: number;
   directory: { kind: 'file'; file: string; isDemo: boolean } | { kind: 'ldap'; ldap: LdapSettings; isDemo: false };
   scopedRoles: ScopedRoles;
   roleCacheTtlMs: number;
   findLimit: number;
   selfService: { requestTtlMs: number; requestsPerDay: number; decisionsPerMinute: number; approvers: string[] };
-  verify: { apiKeys: string[]; unknownUserResult: 'invalid' | 'unknown-user' };
+  verify: {
+    apiKeys: string[];
+    unknownUserResult: 'invalid' | 'unknown-user';
+    answers: 'uniform' | 'detailed';
+    /** Per API key, over all keys, and per number / extension / SIP address (attempt pacing). */
+    rates: { perKey: Rate; total: Rate; perNumber: Rate };
+  };
   keys: { pinHash?: Buffer | undefined; seal?: Buffer | undefined; pinHashPrevious: Buffer[]; sealPrevious: Buffer[] };
   revealTtlMs: number;
   choiceTtlMs: number;
@@ -122,6 +163,11 @@ export interface Config {
 export class ConfigError extends Error {}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // A blank app id is most likely a secret that did not arrive: refuse rather than quietly run
+  // without authentication.
+  if (env.MICROSOFT_APP_ID !== undefined && env.MICROSOFT_APP_ID.trim() === '') {
+    throw new ConfigError('MICROSOFT_APP_ID: set but blank; give the bot\'s app id, or unset it for local development without credentials');
+  }
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
@@ -129,6 +175,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const e = parsed.data;
   const production = Boolean(e.MICROSOFT_APP_ID);
+  if (!production && e.MICROSOFT_APP_PASSWORD) {
+    throw new ConfigError('MICROSOFT_APP_PASSWORD: set without MICROSOFT_APP_ID; set both (production) or neither (local development)');
+  }
+  if (!production && e.HOST && !isLoopbackHost(e.HOST) && !e.ALLOW_UNAUTHENTICATED_NETWORK) {
+    throw new ConfigError(
+      `HOST: "${e.HOST}" is not a loopback address, and without credentials anyone who reaches PinDesk can act as anyone; set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD, or use 127.0.0.1, or set ALLOW_UNAUTHENTICATED_NETWORK=true if you really mean it`,
+    );
+  }
   const directoryFile = e.DIRECTORY_FILE ? path.resolve(e.DIRECTORY_FILE) : DEMO_DIRECTORY_FILE;
   const isDemo = directoryFile === DEMO_DIRECTORY_FILE;
   if (production) {
@@ -140,24 +194,39 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }
     if (!e.PIN_HASH_KEY) throw new ConfigError('PIN_HASH_KEY: required in production (openssl rand -base64 32)');
     if (!e.PIN_SEAL_KEY) throw new ConfigError('PIN_SEAL_KEY: required in production (openssl rand -base64 32)');
+    if (!e.ALLOWED_TENANTS) {
+      throw new ConfigError('ALLOWED_TENANTS: required in production: the Microsoft Entra tenant ids (GUIDs, comma-separated) whose users may use PinDesk');
+    }
     if (e.DIRECTORY === 'file' && isDemo && !e.ALLOW_DEMO_DIRECTORY) {
       throw new ConfigError('DIRECTORY_FILE: production needs a real directory; set ALLOW_DEMO_DIRECTORY=true to use the demo one');
     }
+  }
+  if (e.VERIFY_UNKNOWN_USER === 'unknown-user' && e.VERIFY_ANSWERS !== 'detailed') {
+    throw new ConfigError('VERIFY_UNKNOWN_USER: unknown-user tells callers which numbers have accounts; it needs VERIFY_ANSWERS=detailed');
   }
   const trusted = e.TRUSTED_CHANNELS?.split(',').map((c) => c.trim().toLowerCase()).filter(Boolean);
   return {
     port: e.PORT,
     // Without credentials anyone who can reach the port can act as anyone: stay on loopback.
-    host: e.HOST ?? (production ? '0.0.0.0' : '127.0.0.1'),
+    host: e.HOST?.replace(/^\[(.*)\]$/, '$1') ?? (production ? '0.0.0.0' : '127.0.0.1'),
     logLevel: e.LOG_LEVEL,
     dataDir: path.resolve(e.DATA_DIR),
     production,
+    unauthenticatedNetwork: !production && e.ALLOW_UNAUTHENTICATED_NETWORK,
     app: { id: e.MICROSOFT_APP_ID, password: e.MICROSOFT_APP_PASSWORD, type: e.MICROSOFT_APP_TYPE, tenantId: e.MICROSOFT_APP_TENANT_ID },
+    allowedTenants: tenants(e.ALLOWED_TENANTS),
+    unrecognisedCallersPerHour: e.UNRECOGNISED_CALLERS_PER_HOUR,
+    auditRetentionDays: e.AUDIT_RETENTION_DAYS,
     directory: e.DIRECTORY === 'ldap' ? { kind: 'ldap', ldap: ldapSettings(e), isDemo: false } : { kind: 'file', file: directoryFile, isDemo },
     scopedRoles: scopedRoles(e.ROLES_FILE ?? (e.DIRECTORY === 'file' && isDemo ? DEMO_ROLES_FILE : undefined)),
     roleCacheTtlMs: e.ROLE_CACHE_TTL,
     findLimit: e.FIND_LIMIT,
-    verify: { apiKeys: verifyKeys(e.VERIFY_API_KEYS), unknownUserResult: e.VERIFY_UNKNOWN_USER },
+    verify: {
+      apiKeys: verifyKeys(e.VERIFY_API_KEYS),
+      unknownUserResult: e.VERIFY_UNKNOWN_USER,
+      answers: e.VERIFY_ANSWERS,
+      rates: { perKey: e.VERIFY_RATE_PER_KEY, total: e.VERIFY_RATE_TOTAL, perNumber: e.VERIFY_RATE_PER_NUMBER },
+    },
     selfService: {
       requestTtlMs: e.REQUEST_TTL,
       requestsPerDay: e.REQUESTS_PER_DAY,
@@ -274,4 +343,14 @@ function previousKeys(name: string, text: string | undefined, valid: (key: Buffe
       if (!valid(key)) throw new ConfigError(`${name}: key ${index + 1} must be ${size}, base64-encoded`);
       return key;
     });
+}
+
+function tenants(text: string | undefined): ReadonlySet<string> | undefined {
+  if (text === undefined) return undefined;
+  const ids = text.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean);
+  for (const id of ids) {
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)) throw new ConfigError(`ALLOWED_TENANTS: "${id.slice(0, 60)}" is not a tenant id (a GUID)`);
+  }
+  if (ids.length === 0) throw new ConfigError('ALLOWED_TENANTS: no tenant id given');
+  return new Set(ids);
 }

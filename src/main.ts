@@ -16,7 +16,8 @@ async function main(): Promise<void> {
   }
   const app = await startApp(config);
   if (!config.production) {
-    app.log.info(`Local development mode: no credentials, loopback only. Point the Bot Framework Emulator at ${app.url}/api/messages`);
+    const reach = config.unauthenticatedNetwork ? 'NOT loopback only (ALLOW_UNAUTHENTICATED_NETWORK=true)' : 'loopback only';
+    app.log.info(`Local development mode: no credentials, listening on ${app.address}, ${reach}. Point the Bot Framework Emulator at ${app.url}/api/messages`);
   }
   let stopping = false;
   const stop = (signal: string) => {

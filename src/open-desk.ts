@@ -1,7 +1,7 @@
 // The desk and everything under it, from configuration: keys, directory, store, PIN authority.
 // Shared by the server (app.ts) and the command line, so both act on exactly the same things.
 // Port failures are translated into desk errors here, once (ports/guarded.ts).
-import { randomInt } from 'node:crypto';
+import { createHmac, randomInt } from 'node:crypto';
 import type { Logger } from 'pino';
 import { BuiltInPinAuthority } from './adapters/builtin-authority.js';
 import { openDirectory } from './adapters/open-directory.js';
@@ -39,6 +39,8 @@ export interface AssembledDesk {
 export interface OpenDesk extends AssembledDesk {
   store: SqlStore;
   directory: Directory;
+  /** A keyed fingerprint of a text (from the PIN hashing key): stable, shared by instances, never the text. */
+  fingerprint: (text: string) => string;
   close(): Promise<void>;
 }
 
@@ -63,6 +65,7 @@ export async function openDesk(config: Config, log: Logger, options: OpenDeskOpt
     throw error;
   });
   const hasher = new PinHasher(keys.pinHash, keys.pinHashPrevious);
+  const fingerprint = fingerprinter(keys.pinHash);
   const assembled = assembleDesk(
     {
       directory,
@@ -76,7 +79,7 @@ export async function openDesk(config: Config, log: Logger, options: OpenDeskOpt
       randomInt: options.randomInt ?? ((max) => randomInt(max)),
       settings: deskSettingsOf(config),
     },
-    config.verify,
+    { ...config.verify, fingerprint },
     {
       // A port that fails is logged here, once, with its cause (a full disk, a read-only database, an
       // unreachable directory); the chat answer only says that it failed.
@@ -89,6 +92,7 @@ export async function openDesk(config: Config, log: Logger, options: OpenDeskOpt
     ...assembled,
     store,
     directory,
+    fingerprint,
     async close() {
       await store.close();
       await directory.close();
@@ -163,4 +167,10 @@ export function deskSettingsOf(config: Config): DeskSettings {
     roleCacheTtlMs: config.roleCacheTtlMs,
     selfService: config.selfService,
   };
+}
+
+/** Fingerprints keyed by a key derived from `key` (so the key itself never keys anything else). */
+export function fingerprinter(key: Buffer): (text: string) => string {
+  const derived = createHmac('sha256', key).update('pindesk fingerprint v1').digest();
+  return (text) => createHmac('sha256', derived).update(text).digest('base64url').slice(0, 16);
 }

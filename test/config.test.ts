@@ -39,7 +39,8 @@ describe('configuration', () => {
   });
 
   describe('production (app credentials present) fails closed', () => {
-    const production = { MICROSOFT_APP_ID: 'app', MICROSOFT_APP_PASSWORD: 'secret', PIN_HASH_KEY: key, PIN_SEAL_KEY: key, DIRECTORY_FILE: 'corp.json' };
+    const tenant = '9f3c2c57-3c5e-4a53-9c1f-1c2d3e4f5a6b';
+    const production = { MICROSOFT_APP_ID: 'app', MICROSOFT_APP_PASSWORD: 'secret', PIN_HASH_KEY: key, PIN_SEAL_KEY: key, DIRECTORY_FILE: 'corp.json', ALLOWED_TENANTS: tenant };
 
     it('needs a password, keys and a real directory', () => {
       expect(() => loadConfig({ ...production, MICROSOFT_APP_PASSWORD: '' })).toThrow(/MICROSOFT_APP_PASSWORD/);
@@ -50,6 +51,14 @@ describe('configuration', () => {
       expect(() => loadConfig({ ...production, MICROSOFT_APP_TYPE: 'SingleTenant' })).toThrow(/MICROSOFT_APP_TENANT_ID/);
     });
 
+    it('needs ALLOWED_TENANTS: tenant ids, compared in lower case (issue 12, item 8)', () => {
+      expect(() => loadConfig({ ...production, ALLOWED_TENANTS: undefined })).toThrow(/^ALLOWED_TENANTS: required in production/);
+      expect(() => loadConfig({ ...production, ALLOWED_TENANTS: ' ' })).toThrow(/^ALLOWED_TENANTS: required in production/);
+      expect(() => loadConfig({ ...production, ALLOWED_TENANTS: 'contoso.onmicrosoft.com' })).toThrow(/^ALLOWED_TENANTS: "contoso.onmicrosoft.com" is not a tenant id/);
+      expect(loadConfig({ ...production, ALLOWED_TENANTS: ` ${tenant.toUpperCase()}, 0a1b2c3d-0000-4000-8000-000000000001 ` }).allowedTenants).toEqual(new Set([tenant, '0a1b2c3d-0000-4000-8000-000000000001']));
+      expect(loadConfig({}).allowedTenants).toBeUndefined();
+    });
+
     it('trusts no identity-by-name channel unless listed, and listens on all interfaces', () => {
       const config = loadConfig(production);
       expect(config.production).toBe(true);
@@ -57,6 +66,51 @@ describe('configuration', () => {
       expect(config.host).toBe('0.0.0.0');
       expect(loadConfig({ ...production, TRUSTED_CHANNELS: 'directline, WebChat' }).trustedChannels).toEqual(new Set(['directline', 'webchat']));
     });
+  });
+});
+
+describe('no silent fail-open (issue 12, item 7)', () => {
+  it.each(['0.0.0.0', '::', '192.168.1.20', 'pindesk.contoso.com'])('without credentials HOST=%s refuses to start, naming HOST', (host) => {
+    expect(() => loadConfig({ HOST: host })).toThrow(ConfigError);
+    expect(() => loadConfig({ HOST: host })).toThrow(/^HOST: .*not a loopback address.*ALLOW_UNAUTHENTICATED_NETWORK=true/);
+  });
+
+  it.each(['127.0.0.1', '127.0.0.2', 'localhost', '::1', '[::1]'])('without credentials HOST=%s is fine', (host) => {
+    expect(loadConfig({ HOST: host })).toMatchObject({ host: host.replace(/^\[(.*)\]$/, '$1'), production: false, unauthenticatedNetwork: false });
+  });
+
+  it('ALLOW_UNAUTHENTICATED_NETWORK=true allows it, explicitly', () => {
+    expect(loadConfig({ HOST: '0.0.0.0', ALLOW_UNAUTHENTICATED_NETWORK: 'true' })).toMatchObject({ host: '0.0.0.0', unauthenticatedNetwork: true });
+    expect(() => loadConfig({ HOST: '0.0.0.0', ALLOW_UNAUTHENTICATED_NETWORK: 'false' })).toThrow(/HOST/);
+  });
+
+  it.each(['', ' ', '\t \n'])('a blank MICROSOFT_APP_ID (%j) refuses to start, naming it', (id) => {
+    expect(() => loadConfig({ MICROSOFT_APP_ID: id, MICROSOFT_APP_PASSWORD: 'secret' })).toThrow(/^MICROSOFT_APP_ID: set but blank/);
+    expect(() => loadConfig({ MICROSOFT_APP_ID: id })).toThrow(/^MICROSOFT_APP_ID/);
+  });
+
+  it('a MICROSOFT_APP_PASSWORD without an app id refuses to start, naming it', () => {
+    expect(() => loadConfig({ MICROSOFT_APP_PASSWORD: 'secret' })).toThrow(/^MICROSOFT_APP_PASSWORD: set without MICROSOFT_APP_ID/);
+  });
+});
+
+describe('verify API settings (issue 12, item 10)', () => {
+  it('default to uniform answers and limits per key, overall and per number', () => {
+    expect(loadConfig({}).verify).toMatchObject({
+      answers: 'uniform',
+      unknownUserResult: 'invalid',
+      rates: { perKey: { limit: 600, windowMs: 60_000 }, total: { limit: 3000, windowMs: 60_000 }, perNumber: { limit: 5, windowMs: 60_000 } },
+    });
+  });
+
+  it('rates are count/window', () => {
+    expect(loadConfig({ VERIFY_RATE_PER_NUMBER: '3/30s', VERIFY_RATE_PER_KEY: '10000/1h' }).verify.rates).toMatchObject({ perNumber: { limit: 3, windowMs: 30_000 }, perKey: { limit: 10_000, windowMs: 3_600_000 } });
+    for (const bad of ['5', '5 per minute', '0/1m', '5/2d', '5/0s']) expect(() => loadConfig({ VERIFY_RATE_PER_NUMBER: bad })).toThrow(/VERIFY_RATE_PER_NUMBER/);
+  });
+
+  it('telling unknown users apart needs detailed answers', () => {
+    expect(() => loadConfig({ VERIFY_UNKNOWN_USER: 'unknown-user' })).toThrow(/^VERIFY_UNKNOWN_USER: .*VERIFY_ANSWERS=detailed/);
+    expect(loadConfig({ VERIFY_UNKNOWN_USER: 'unknown-user', VERIFY_ANSWERS: 'detailed' }).verify.unknownUserResult).toBe('unknown-user');
   });
 });
 

@@ -101,19 +101,57 @@ describe('the server process', () => {
     expect(again.output().stderr).toContain(`PinDesk cannot start: ${path.join(dataDir, 'secrets.json')} is missing, but the data in ${dataDir} was written with keys`);
   });
 
+  it('without credentials, a non-loopback HOST refuses to start (exit 2, naming HOST); a blank app id or a lone password too', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'main-'));
+    const host = run({ HOST: '0.0.0.0', PORT: '0', DATA_DIR: dataDir });
+    expect(await host.exited).toBe(2);
+    expect(host.output().stderr).toMatch(/PinDesk cannot start: HOST: "0\.0\.0\.0" is not a loopback address/);
+    const blank = run({ MICROSOFT_APP_ID: '  ', PORT: '0', DATA_DIR: dataDir });
+    expect(await blank.exited).toBe(2);
+    expect(blank.output().stderr).toMatch(/PinDesk cannot start: MICROSOFT_APP_ID: set but blank/);
+    const password = run({ MICROSOFT_APP_PASSWORD: 'secret', PORT: '0', DATA_DIR: dataDir });
+    expect(await password.exited).toBe(2);
+    expect(password.output().stderr).toMatch(/PinDesk cannot start: MICROSOFT_APP_PASSWORD: set without MICROSOFT_APP_ID/);
+  });
+
+  it('ALLOW_UNAUTHENTICATED_NETWORK=true: starts on 0.0.0.0, warns, and the log states the real address', async () => {
+    const proc = run({ HOST: '0.0.0.0', ALLOW_UNAUTHENTICATED_NETWORK: 'true', PORT: '0', DATA_DIR: await mkdtemp(path.join(tmpdir(), 'main-')) });
+    const lines = await new Promise<Array<Record<string, any>>>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no start: ${JSON.stringify(proc.output())}`)), 15_000);
+      proc.child.stdout.on('data', () => {
+        if (proc.output().stdout.includes('Local development mode')) {
+          clearTimeout(timer);
+          resolve(proc.output().stdout.trim().split('\n').map((line) => JSON.parse(line)));
+        }
+      });
+    });
+    proc.child.kill('SIGTERM');
+    expect(await proc.exited).toBe(0);
+    const listening = lines.find((l) => l.address)!;
+    expect(listening.address).toMatch(/^0\.0\.0\.0:\d+$/);
+    expect(listening.msg).toBe(`PinDesk is listening on ${listening.address}`);
+    const warning = lines.find((l) => l.level === 40 && l.setting === 'ALLOW_UNAUTHENTICATED_NETWORK');
+    expect(warning?.msg).toMatch(/anyone who can reach it can act as anyone/);
+    const mode = lines.find((l) => String(l.msg).startsWith('Local development mode'))!;
+    expect(mode.msg).toContain(`listening on ${listening.address}, NOT loopback only`);
+    expect(lines.filter((l) => /(?<!NOT )loopback only/.test(String(l.msg)))).toEqual([]);
+  });
+
   it('starts on the embedded default, answers readiness, and stops on SIGTERM', async () => {
     const proc = run({ PORT: '0', DATA_DIR: await mkdtemp(path.join(tmpdir(), 'main-')) });
     const url = await new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no start: ${JSON.stringify(proc.output())}`)), 15_000);
       proc.child.stdout.on('data', () => {
         const match = /"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(proc.output().stdout);
-        if (match) {
+        if (match && proc.output().stdout.includes('Local development mode')) {
           clearTimeout(timer);
           resolve(match[1]!);
         }
       });
     });
     expect((await fetch(`${url}/readyz`)).status).toBe(200);
+    expect(proc.output().stdout).toMatch(/"msg":"PinDesk is listening on 127\.0\.0\.1:\d+"/);
+    expect(proc.output().stdout).toMatch(/listening on 127\.0\.0\.1:\d+, loopback only/);
     proc.child.kill('SIGTERM');
     expect(await proc.exited).toBe(0);
     expect(proc.output().stdout).toContain('"msg":"shutting down"');

@@ -1,11 +1,18 @@
 // HTTP: the Bot Framework endpoint and health probes, on restify (what the Bot Framework samples use).
 // The endpoint's handler comes from chat/messages-endpoint.ts: this file does not import botbuilder.
+// Bodies are read by ./body.ts (JSON only, bounded after decompression), not by restify's parsers.
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import restify from 'restify';
+import type { RefusalLog } from '../logger.js';
+import { readJsonBody, sendRefusal } from './body.js';
+import { hostOfHostHeader, isLoopbackHost, isLoopbackUrl } from './loopback.js';
 
 export interface HttpServer {
+  /** Where a client on this machine reaches the server (0.0.0.0 becomes 127.0.0.1). */
   url: string;
+  /** The address actually bound, as host:port (`0.0.0.0:3978` when listening on every interface). */
+  address: string;
   close(): Promise<void>;
 }
 
@@ -13,20 +20,69 @@ export interface HttpOptions {
   /** POST /api/messages: the Bot Framework endpoint (chat/messages-endpoint.ts). */
   messages: (req: restify.Request, res: restify.Response) => Promise<void>;
   log: Logger;
+  refusals: RefusalLog;
   ready: () => Promise<void>;
   port: number;
   host: string;
+  /**
+   * Local development (no credentials): refuse requests a browser page could send from elsewhere —
+   * an `Origin` that is not a loopback origin and, unless the network is explicitly allowed, a
+   * `Host` that is not a loopback name (DNS rebinding).
+   */
+  localOnly?: { checkHost: boolean } | undefined;
   /** More routes (the verify API), registered after the parsers. */
   routes?: (server: restify.Server) => void;
 }
 
 /** Larger than any real activity (a card submit is a few KB), small enough to refuse floods early. */
-const MAX_BODY_BYTES = 256 * 1024;
+export const MAX_BODY_BYTES = 256 * 1024;
+/** A verify request is a phone number and a PIN. */
+export const MAX_VERIFY_BODY_BYTES = 8 * 1024;
+
+const BODY_LIMITS: Record<string, number> = { '/api/pins/verify': MAX_VERIFY_BODY_BYTES };
+const METHODS_WITH_BODIES = new Set(['POST', 'PUT', 'PATCH']);
 
 export async function createHttpServer(options: HttpOptions): Promise<HttpServer> {
-  const { log } = options;
+  const { log, refusals } = options;
   const server = restify.createServer({ name: 'PinDesk', handleUncaughtExceptions: false });
-  server.use(restify.plugins.bodyParser({ mapParams: false, maxBodySize: MAX_BODY_BYTES, rejectUnknown: false }));
+
+  if (options.localOnly) {
+    const { checkHost } = options.localOnly;
+    server.use((req, res, next) => {
+      const origin = req.headers.origin;
+      if (origin !== undefined && !isLoopbackUrl(String(origin))) {
+        refusals.warn('origin', { path: req.path(), origin: String(origin).slice(0, 100) }, 'request from a page on another site refused (local development)');
+        res.send(403, { error: 'Without credentials PinDesk only answers pages on this machine.' });
+        return next(false);
+      }
+      if (checkHost && !isLoopbackHost(hostOfHostHeader(String(req.headers.host ?? '')))) {
+        refusals.warn('origin', { path: req.path(), host: String(req.headers.host ?? '').slice(0, 100) }, 'request for a non-loopback host name refused (local development)');
+        res.send(403, { error: 'Without credentials PinDesk only answers requests for localhost.' });
+        return next(false);
+      }
+      return next();
+    });
+  }
+
+  server.use((req, res, next) => {
+    if (!METHODS_WITH_BODIES.has(req.method ?? '')) return next();
+    readJsonBody(req, { maxBytes: BODY_LIMITS[req.path()] ?? MAX_BODY_BYTES }).then(
+      (read) => {
+        if ('refusal' in read) {
+          refusals.warn('body', { path: req.path(), status: read.refusal.status, reason: read.refusal.error }, 'request body refused');
+          sendRefusal(res, read.refusal);
+          return next(false);
+        }
+        req.body = read.value;
+        return next();
+      },
+      (err: unknown) => {
+        log.error({ err }, 'reading a request body failed');
+        sendRefusal(res, { status: 400, error: 'The request body could not be read.', close: true });
+        next(false);
+      },
+    );
+  });
 
   server.post('/api/messages', async (req, res) => {
     await options.messages(req, res);
@@ -58,6 +114,7 @@ export async function createHttpServer(options: HttpOptions): Promise<HttpServer
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
     url: `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${address.port}`,
+    address: `${host}:${address.port}`,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

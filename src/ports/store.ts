@@ -29,6 +29,8 @@ export interface AuditRecord {
 
 export interface AuditLog {
   append(record: AuditRecord): Promise<void>;
+  /** Deletes up to `limit` records older than `before` (audit retention); returns how many. */
+  purgeBefore(before: Date, limit: number): Promise<number>;
   recent(filter: { actor?: string; target?: string; since?: Date; limit: number }): Promise<AuditRecord[]>;
 }
 
@@ -185,6 +187,10 @@ export interface ApprovalChannelStore {
 export interface RateLimiter {
   /** Counts one hit; false when `limit` hits already happened in the current window. Atomic. */
   hit(key: string, limit: number, windowMs: number, now: Date): Promise<boolean>;
+  /** Like `hit`, and says how long until the current window ends (for Retry-After). Atomic. */
+  take(key: string, limit: number, windowMs: number, now: Date): Promise<{ allowed: boolean; retryAfterMs: number }>;
+  /** Deletes counters whose window started before `before` (windows are at most a day long). */
+  purgeStale(before: Date): Promise<number>;
 }
 
 export interface Store {

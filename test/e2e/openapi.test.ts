@@ -119,7 +119,7 @@ describe('the OpenAPI document', () => {
     const routes: Array<[string, string]> = [];
     const record = (method: string) => (path: string) => void routes.push([method, path]);
     const server = { get: record('get'), post: record('post'), put: record('put'), patch: record('patch'), del: record('delete'), head: record('head'), opts: record('options') };
-    registerVerifyApi(server as unknown as Server, { verifier: {} as PinVerifier, apiKeys: [KEY], log: {} as Logger });
+    registerVerifyApi(server as unknown as Server, { verifier: {} as PinVerifier, apiKeys: [KEY], log: {} as Logger } as unknown as Parameters<typeof registerVerifyApi>[1]);
     expect(routes).toContainEqual(['get', DOC_PATH]);
     const described = routes.filter(([, path]) => path !== DOC_PATH);
     expect(described.length).toBeGreaterThan(0);
@@ -138,8 +138,8 @@ describe('the OpenAPI document', () => {
     expect(body.additionalProperties).toBe(false);
     expect(Object.keys(body.properties).sort()).toEqual(['extension', 'line', 'pin', 'sip']);
     expect(body.oneOf).toEqual([{ required: ['line'] }, { required: ['extension'] }, { required: ['sip'] }]);
-    expect(Object.keys(op.responses).sort()).toEqual(['200', '400', '401', '503']);
-    for (const status of ['200', '400', '401', '503']) expect(op.responses[status].content['application/json'].schema).toBeDefined();
+    expect(Object.keys(op.responses).sort()).toEqual(['200', '400', '401', '403', '413', '415', '429', '503']);
+    for (const status of ['200', '400', '401', '403', '413', '415', '429', '503']) expect(op.responses[status].content['application/json'].schema).toBeDefined();
     expect(op.security).toEqual([{ apiKey: [] }]);
     expect(doc.components.securitySchemes.apiKey).toEqual({ type: 'http', scheme: 'bearer' });
   });

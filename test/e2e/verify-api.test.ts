@@ -30,7 +30,16 @@ function counters(sam: string, id: string): { local_failures: number; global_fai
 }
 
 beforeAll(async () => {
-  h = await startHarness({ VERIFY_API_KEYS: `old-key-rotated-out-0000,${KEY}` });
+  // Every state told apart, and no rate limits: this suite walks the lockout model to its end.
+  // (The defaults — uniform answers, limits — are test/hardening/verify-api.test.ts.)
+  const unlimited = '1000000/1m';
+  h = await startHarness({
+    VERIFY_API_KEYS: `old-key-rotated-out-0000,${KEY}`,
+    VERIFY_ANSWERS: 'detailed',
+    VERIFY_RATE_PER_KEY: unlimited,
+    VERIFY_RATE_TOTAL: unlimited,
+    VERIFY_RATE_PER_NUMBER: unlimited,
+  });
   // Four-digit PINs need a Global policy that allows them.
   expect(cardText(cardOf((await h.emulator('anne').say('Set-CsPinPolicy -MinPasswordLength 4')).sent[0]))).toContain('MinPasswordLength');
   for (const [user, pin] of [

@@ -45,6 +45,8 @@ export class FakeConnector {
   /** When set, every roster look-up answers this HTTP status (a Teams outage). */
   rosterFailure: number | undefined;
   readonly rawBodies: string[] = [];
+  /** Every request received, as "METHOD /path". */
+  readonly requests: string[] = [];
   private server: Server | undefined;
   private next = 1;
   url = '';
@@ -87,6 +89,7 @@ export class FakeConnector {
     if (raw) this.rawBodies.push(raw);
     const body = raw ? JSON.parse(raw) : undefined;
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    this.requests.push(`${req.method} ${path}`);
     const reply = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
       res.writeHead(status, { 'content-type': 'application/json', ...headers });
       res.end(JSON.stringify(payload));

@@ -7,7 +7,8 @@ import { fails, ofKind, succeeds } from '../../support/desk-expect.js';
 
 let f: DeskFixture;
 beforeEach(async () => {
-  f = await deskFixture();
+  // Detailed verify answers, so the lock itself is what the dial-in system is told.
+  f = await deskFixture({ env: { VERIFY_ANSWERS: 'detailed' } });
 });
 afterEach(() => f.close());
 

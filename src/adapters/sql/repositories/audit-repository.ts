@@ -21,6 +21,12 @@ export class SqlAuditLog implements AuditLog {
       .execute();
   }
 
+  async purgeBefore(before: Date, limit: number): Promise<number> {
+    const oldest = this.db.selectFrom('audit').select('id').where('at', '<', before.getTime()).orderBy('at').limit(limit);
+    const result = await this.db.deleteFrom('audit').where('id', 'in', oldest).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
   async recent(filter: { actor?: string; target?: string; since?: Date; limit: number }): Promise<AuditRecord[]> {
     let query = this.db.selectFrom('audit').selectAll().orderBy('at', 'desc').orderBy('id', 'desc').limit(filter.limit);
     if (filter.actor) query = query.where('actor', '=', filter.actor);
