@@ -5,7 +5,7 @@ import { PinDeskBot } from './chat/bot.js';
 import { PrivateDelivery } from './chat/conversation.js';
 import { RequestMessenger } from './chat/request-messenger.js';
 import type { Config } from './config.js';
-import { openDesk } from './open-desk.js';
+import { openDesk, type OpenDeskOptions } from './open-desk.js';
 import type { RandomInt } from './domain/pin-generator.js';
 import { createHttpServer, type HttpServer } from './http/server.js';
 import { registerVerifyApi } from './http/verify-api.js';
@@ -16,6 +16,8 @@ export interface AppOptions {
   clock?: () => Date;
   randomInt?: RandomInt;
   logDestination?: DestinationStream;
+  /** Test seam only: wraps the store the desk uses (see OpenDeskOptions). */
+  decorateStore?: OpenDeskOptions['decorateStore'];
 }
 
 export interface App {
@@ -32,7 +34,7 @@ const SWEEP_INTERVAL_MS = 30_000;
 export async function startApp(config: Config, options: AppOptions = {}): Promise<App> {
   const log = createLogger(config.logLevel, options.logDestination);
   const clock = options.clock ?? (() => new Date());
-  const { desk, verifier, store, directory, close: closeDesk } = await openDesk(config, log, { clock, randomInt: options.randomInt });
+  const { desk, verifier, store, directory, close: closeDesk } = await openDesk(config, log, { clock, randomInt: options.randomInt, decorateStore: options.decorateStore });
 
   const adapter = new CloudAdapter(
     new ConfigurationBotFrameworkAuthentication({

@@ -12,6 +12,7 @@ import { Desk, type DeskDependencies } from './desk/desk.js';
 import { PinVerifier } from './desk/pin-verifier.js';
 import type { RandomInt } from './domain/pin-generator.js';
 import type { Directory } from './ports/directory.js';
+import type { Store } from './ports/store.js';
 import { PinHasher } from './security/pin-hasher.js';
 import { Sealer } from './security/sealer.js';
 
@@ -24,14 +25,21 @@ export interface OpenDesk {
   close(): Promise<void>;
 }
 
-export async function openDesk(config: Config, log: Logger, options: { clock?: () => Date; randomInt?: RandomInt } = {}): Promise<OpenDesk> {
+export interface OpenDeskOptions {
+  clock?: () => Date;
+  randomInt?: RandomInt;
+  /** Test seam only: wraps the store the desk and verifier use (e.g. to pause between a read and a write). */
+  decorateStore?: (store: Store) => Store;
+}
+
+export async function openDesk(config: Config, log: Logger, options: OpenDeskOptions = {}): Promise<OpenDesk> {
   const keys = await loadKeys(config.dataDir, config.keys, log);
   const directory = await openDirectory(config);
   const store = await openSqliteStore(config.dataDir);
   const deps: DeskDependencies = {
     directory,
     authority: new BuiltInPinAuthority(store.db, new PinHasher(keys.pinHash)),
-    store,
+    store: options.decorateStore?.(store) ?? store,
     sealer: new Sealer(keys.seal),
     clock: options.clock ?? (() => new Date()),
     randomInt: options.randomInt ?? ((max) => randomInt(max)),

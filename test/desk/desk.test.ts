@@ -9,10 +9,11 @@ import { directoryFileSchema } from '../../src/adapters/directory/directory-file
 import type { SqlStore } from '../../src/adapters/sql/sql-store.js';
 import { DEMO_DIRECTORY_FILE } from '../../src/config.js';
 import { Desk, type Turn } from '../../src/desk/desk.js';
-import { MissingRoleError, PinLockedError } from '../../src/domain/errors.js';
+import { CardExpiredError, MissingRoleError, PinLockedError } from '../../src/domain/errors.js';
 import type { DirectoryUser } from '../../src/domain/user.js';
 import { PinHasher } from '../../src/security/pin-hasher.js';
 import { Sealer } from '../../src/security/sealer.js';
+import { Pauses, pausingStore } from '../support/pausing-store.js';
 import { tempStore } from '../support/store.js';
 
 /** The demo directory, with a switch to take groups away from a user. */
@@ -27,6 +28,8 @@ let store: SqlStore;
 let cleanup: () => Promise<void>;
 let directory: ChangingDirectory;
 let desk: Desk;
+/** Races arm these so that both clicks read the continuation before either consumes it. */
+const pauses = new Pauses();
 let now = Date.parse('2026-11-27T10:00:00Z');
 
 const turn = (sam: string): Turn => ({
@@ -41,7 +44,7 @@ function makeDesk(roleCacheTtlMs: number): Desk {
   return new Desk({
     directory,
     authority: new BuiltInPinAuthority(store.db, new PinHasher(randomBytes(32))),
-    store,
+    store: pausingStore(store, pauses),
     sealer: new Sealer(randomBytes(32)),
     clock: () => new Date(now),
     randomInt: (max) => randomInt(max),
@@ -107,8 +110,23 @@ describe('roles are re-checked when each action runs', () => {
   it('a double click on Unlock and set does one thing', async () => {
     await desk.handleText(turn('anne'), 'lock pin Ken Myer');
     const ref = ((await desk.handleText(turn('anne'), 'set pin Ken Myer').catch((e: unknown) => e)) as PinLockedError).unlockAndSetRef!;
+    const overlap = pauses.arm('continuations.get', 2);
     const results = await Promise.allSettled([desk.unlockAndSet(turn('anne'), ref), desk.unlockAndSet(turn('anne'), ref)]);
+    expect(await overlap.met).toBe(true);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(results.find((r) => r.status === 'rejected')?.reason).toBeInstanceOf(CardExpiredError);
+    const history = await store.db.selectFrom('pin_history').selectAll().execute();
+    expect(history).toHaveLength(1);
+  });
+
+  it('two picker choices pressed at once set one PIN, for one user', async () => {
+    const picker = await desk.handleText(turn('pilar'), 'set pin Ken');
+    if (picker.kind !== 'choose-user') throw new Error(picker.kind);
+    const overlap = pauses.arm('continuations.get', 2);
+    const results = await Promise.allSettled([desk.choose(turn('pilar'), picker.ref, 0), desk.choose(turn('pilar'), picker.ref, 1)]);
+    expect(await overlap.met).toBe(true);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(results.find((r) => r.status === 'rejected')?.reason).toBeInstanceOf(CardExpiredError);
     const history = await store.db.selectFrom('pin_history').selectAll().execute();
     expect(history).toHaveLength(1);
   });

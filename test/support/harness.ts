@@ -3,7 +3,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startApp, type App } from '../../src/app.js';
+import { startApp, type App, type AppOptions } from '../../src/app.js';
 import { openDirectory } from '../../src/adapters/open-directory.js';
 import { loadConfig } from '../../src/config.js';
 import { FakeConnector, type RecordedActivity } from './fake-connector.js';
@@ -40,7 +40,12 @@ export interface Turn {
   sent: RecordedActivity[];
 }
 
-export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
+export interface HarnessOptions {
+  /** Wraps the desk's store, e.g. `pausingStore` to make concurrent clicks really overlap. */
+  decorateStore?: AppOptions['decorateStore'];
+}
+
+export async function startHarness(env: Record<string, string> = {}, options: HarnessOptions = {}): Promise<Harness> {
   const connector = await new FakeConnector().start();
   const dataDir = await mkdtemp(path.join(tmpdir(), 'pindesk-test-'));
   const logLines: string[] = [];
@@ -51,7 +56,8 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     },
   };
   const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'debug', ...env });
-  const launch = () => startApp(config, { clock: () => new Date(clock.now), logDestination: { write: (line: string) => void logLines.push(line) } });
+  const launch = () =>
+    startApp(config, { clock: () => new Date(clock.now), logDestination: { write: (line: string) => void logLines.push(line) }, decorateStore: options.decorateStore });
   let app = await launch();
   let sequence = 0;
 
