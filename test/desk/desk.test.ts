@@ -2,18 +2,21 @@
 // roles are checked when each action runs, never remembered from when a card was sent.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Desk, Turn } from '../../src/desk/desk.js';
-import { MissingRoleError, PinLockedError } from '../../src/domain/errors.js';
+import { CardExpiredError, MissingRoleError, PinLockedError } from '../../src/domain/errors.js';
 import { deskFixture, type ChangingDirectory, type DeskFixture } from '../support/desk-fixture.js';
+import { Pauses, pausingStore } from '../support/pausing-store.js';
 
 let fixture: DeskFixture;
 let cachedFixture: DeskFixture | undefined;
 let store: DeskFixture['store'];
 let directory: ChangingDirectory;
 let desk: Desk;
+/** Races arm these so that both clicks read the continuation before either consumes it. */
+const pauses = new Pauses();
 const turn = (sam: string): Turn => fixture.turn(sam, { conversation: undefined });
 
 beforeEach(async () => {
-  fixture = await deskFixture({ settings: { roleCacheTtlMs: 0 } });
+  fixture = await deskFixture({ settings: { roleCacheTtlMs: 0 }, decorateStore: (raw) => pausingStore(raw, pauses) });
   ({ store, directory, desk } = fixture);
 });
 afterEach(async () => {
@@ -67,8 +70,23 @@ describe('roles are re-checked when each action runs', () => {
   it('a double click on Unlock and set does one thing', async () => {
     await desk.handleText(turn('anne'), 'lock pin Ken Myer');
     const ref = ((await desk.handleText(turn('anne'), 'set pin Ken Myer').catch((e: unknown) => e)) as PinLockedError).unlockAndSetRef!;
+    const overlap = pauses.arm('continuations.get', 2);
     const results = await Promise.allSettled([desk.unlockAndSet(turn('anne'), ref), desk.unlockAndSet(turn('anne'), ref)]);
+    expect(await overlap.met).toBe(true);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(results.find((r) => r.status === 'rejected')?.reason).toBeInstanceOf(CardExpiredError);
+    const history = await store.db.selectFrom('pin_history').selectAll().execute();
+    expect(history).toHaveLength(1);
+  });
+
+  it('two picker choices pressed at once set one PIN, for one user', async () => {
+    const picker = await desk.handleText(turn('pilar'), 'set pin Ken');
+    if (picker.kind !== 'choose-user') throw new Error(picker.kind);
+    const overlap = pauses.arm('continuations.get', 2);
+    const results = await Promise.allSettled([desk.choose(turn('pilar'), picker.ref, 0), desk.choose(turn('pilar'), picker.ref, 1)]);
+    expect(await overlap.met).toBe(true);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(results.find((r) => r.status === 'rejected')?.reason).toBeInstanceOf(CardExpiredError);
     const history = await store.db.selectFrom('pin_history').selectAll().execute();
     expect(history).toHaveLength(1);
   });

@@ -1,6 +1,6 @@
 // The documented common-pattern rule (our rule; README "Common patterns"), table-driven.
 import { describe, expect, it } from 'vitest';
-import { findCommonPattern, phoneNumberOf } from '../../src/domain/common-patterns.js';
+import { COMMON_PATTERN_TEXT, findCommonPattern, phoneNumberOf } from '../../src/domain/common-patterns.js';
 
 const phone = phoneNumberOf('tel:+14255550107;ext=0107');
 
@@ -61,3 +61,32 @@ describe('phoneNumberOf', () => {
     expect(phoneNumberOf(uri)).toEqual(expected);
   });
 });
+
+describe('common patterns, edge by edge', () => {
+  it('an empty PIN is no pattern (the digits rule refuses it first)', () => {
+    expect(findCommonPattern('')).toBeUndefined();
+  });
+
+  it('each pattern is explained with examples of it', () => {
+    expect(COMMON_PATTERN_TEXT).toEqual({
+      'repeated-digits': 'it is made of repeated digits (like 222222 or 225577)',
+      'repeated-block': 'it repeats the same group of digits (like 1212 or 123123)',
+      sequence: 'it contains 4 or more consecutive digits in a row (like 1234 or 4321)',
+      'phone-number': "it matches the user's phone number",
+      extension: "it matches the user's extension",
+    });
+  });
+
+  it.each([
+    ['TEL:+14255550100;EXT=12', { digits: '14255550100', extension: '12' }],
+    ['tel:+14255550100; ext=12', { digits: '14255550100', extension: '12' }],
+    ['tel:+14255550100;phone-context=contoso.com;ext=12', { digits: '14255550100', extension: '12' }],
+    ['tel:+14255550100;phone-context=contoso.com', { digits: '14255550100', extension: undefined }],
+    ['tel:+14255550100;xext=12', { digits: '14255550100', extension: undefined }],
+    ['tel:+14255550100;ext=12x', { digits: '14255550100', extension: undefined }],
+    ['tel:;ext=12', { digits: '', extension: '12' }],
+  ])('%s', (uri, expected) => {
+    expect(phoneNumberOf(uri)).toEqual(expected);
+  });
+});
+

@@ -76,3 +76,63 @@ describe('the lockout model', () => {
     expect(state.failureLocked).toBe(true);
   });
 });
+
+describe('the lockout model, edge by edge', () => {
+  it('the window is 30 minutes and a temporary lock one hour', () => {
+    expect(OBSERVATION_WINDOW_MS).toBe(30 * 60_000);
+    expect(TEMPORARY_LOCK_MS).toBe(60 * 60_000);
+  });
+
+  it('a PIN that expires later still works now', () => {
+    expect(verifyAttempt({ ...set, expiresAt: at(1) }, { now: t0, correct: true, limits })).toEqual({ result: 'ok' });
+    expect(verifyAttempt({ ...set, expiresAt: at(-1) }, { now: t0, correct: true, limits })).toEqual({ result: 'expired' });
+  });
+
+  it('a right PIN on clean counters writes nothing', () => {
+    expect(verifyAttempt(set, { now: t0, correct: true, limits })).toEqual({ result: 'ok' });
+  });
+
+  it.each<[string, Partial<PinRecordState>]>([
+    ['local failures', { localFailures: 2, windowStartedAt: at(-1000) }],
+    ['an open window', { localFailures: 0, windowStartedAt: at(-1000) }],
+    ['a temporary lock that ended', { temporaryLockUntil: at(-1) }],
+  ])('a right PIN after %s resets them (global failures stay)', (_, counters) => {
+    expect(verifyAttempt({ ...set, globalFailures: 4, ...counters }, { now: t0, correct: true, limits })).toEqual({
+      result: 'ok',
+      counters: { localFailures: 0, globalFailures: 4, windowStartedAt: undefined, temporaryLockUntil: undefined, failureLocked: false },
+    });
+  });
+
+  it('a wrong PIN opens a window, counts into it, and locks exactly at the limits', () => {
+    expect(verifyAttempt(set, { now: t0, correct: false, limits })).toEqual({
+      result: 'invalid',
+      counters: { localFailures: 1, globalFailures: 1, windowStartedAt: t0, temporaryLockUntil: undefined, failureLocked: false },
+    });
+    const open = { ...set, localFailures: 1, globalFailures: 5, windowStartedAt: t0 };
+    expect(verifyAttempt(open, { now: at(OBSERVATION_WINDOW_MS - 1), correct: false, limits }).counters).toEqual({
+      localFailures: 2,
+      globalFailures: 6,
+      windowStartedAt: t0,
+      temporaryLockUntil: undefined,
+      failureLocked: false,
+    });
+    expect(verifyAttempt({ ...open, localFailures: 2 }, { now: at(5), correct: false, limits }).counters).toEqual({
+      localFailures: 0,
+      globalFailures: 6,
+      windowStartedAt: undefined,
+      temporaryLockUntil: at(5 + TEMPORARY_LOCK_MS),
+      failureLocked: false,
+    });
+    expect(verifyAttempt({ ...open, globalFailures: 6 }, { now: at(5), correct: false, limits }).counters).toMatchObject({ globalFailures: 7, failureLocked: true });
+    expect(verifyAttempt({ ...open, globalFailures: 5 }, { now: at(5), correct: false, limits }).counters).toMatchObject({ globalFailures: 6, failureLocked: false });
+  });
+
+  it('locks are answered in order: admin or failures, then temporary, then expiry', () => {
+    const attempt = { now: t0, correct: true, limits };
+    expect(verifyAttempt({ ...set, failureLocked: true }, attempt)).toEqual({ result: 'locked' });
+    expect(verifyAttempt({ ...set, temporaryLockUntil: at(1), expiresAt: at(-1) }, attempt)).toEqual({ result: 'temporarily-locked' });
+    expect(verifyAttempt({ ...set, temporaryLockUntil: t0 }, attempt).result).toBe('ok');
+    expect(verifyAttempt({ ...set, expiresAt: t0 }, { ...attempt, correct: false })).toEqual({ result: 'expired' });
+  });
+});
+

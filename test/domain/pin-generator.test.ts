@@ -106,6 +106,16 @@ describe('generatePin', () => {
     const sequence = [7, 3, 0, 1, 9];
     expect(generatePin({ policy: GLOBAL_DEFAULTS }, () => sequence[i++ % 5]!)).toBe('73019');
   });
+
+  it('tries exactly 1000 draws before giving up', () => {
+    let calls = 0;
+    const counting = () => {
+      calls++;
+      return 0;
+    };
+    expect(() => generatePin({ policy: GLOBAL_DEFAULTS }, counting)).toThrow(PinGenerationError);
+    expect(calls).toBe(1000 * GLOBAL_DEFAULTS.minPasswordLength);
+  });
 });
 
 // ---- the chi-square test of digit frequencies ------------------------------------------------

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { phoneNumberOf } from '../../src/domain/common-patterns.js';
 import { PinRuleError } from '../../src/domain/errors.js';
-import { checkPin, MAX_PIN_LENGTH } from '../../src/domain/pin-rules.js';
+import { checkPin, isPinAcceptable, MAX_PIN_LENGTH } from '../../src/domain/pin-rules.js';
 import { GLOBAL_DEFAULTS } from '../../src/domain/policy.js';
 
 const ruleOf = (pin: string, ctx: Parameters<typeof checkPin>[1]) => {
@@ -61,5 +61,38 @@ describe('checkPin, in the order an admin would fix things', () => {
       expect(JSON.stringify(error)).not.toContain('12345');
     }
     expect.assertions(2);
+  });
+
+  it('names what each refusal needs: the maximum, the pattern, the history count', () => {
+    const details = (pin: string, context: Parameters<typeof checkPin>[1]) => {
+      try {
+        checkPin(pin, context);
+      } catch (error) {
+        return (error as PinRuleError).details;
+      }
+      throw new Error(`${pin} passed`);
+    };
+    expect(details('7'.repeat(25), ctx)).toEqual({ maximum: 24 });
+    expect(details('123456', ctx)).toEqual({ pattern: 'sequence' });
+    expect(details('730194', { policy: { ...GLOBAL_DEFAULTS, pinHistoryCount: 4 }, isInHistory: () => true })).toEqual({ historyCount: 4 });
+  });
+
+  it('24 digits is the longest PIN', () => {
+    expect(ruleOf('730194825163047281956302', ctx)).toBeUndefined();
+  });
+
+  it('a policy keeping history, with nothing to compare against, accepts the PIN', () => {
+    expect(ruleOf('730194', { policy: { ...GLOBAL_DEFAULTS, pinHistoryCount: 3 } })).toBeUndefined();
+  });
+});
+
+describe('isPinAcceptable', () => {
+  const ctx = { policy: GLOBAL_DEFAULTS };
+
+  it('is true or false for the rules, and lets anything else through', () => {
+    expect(isPinAcceptable('730194', ctx)).toBe(true);
+    expect(isPinAcceptable('1234', ctx)).toBe(false);
+    const broken = { policy: { ...GLOBAL_DEFAULTS, pinHistoryCount: 1 }, isInHistory: () => { throw new Error('history unavailable'); } };
+    expect(() => isPinAcceptable('730194', broken)).toThrow('history unavailable');
   });
 });

@@ -48,3 +48,30 @@ describe('logonLimits', () => {
     expect(logonLimits({ ...GLOBAL_DEFAULTS, maximumLogonAttempts: 3 }, 5)).toEqual({ local: 3, global: 1000 });
   });
 });
+
+describe('NO_PIN and lock reasons', () => {
+  it('a user without a record has no PIN, no locks, no failures', () => {
+    expect(NO_PIN).toEqual({ isPinSet: false, adminLocked: false, failureLocked: false, localFailures: 0, globalFailures: 0 });
+    expect(Object.isFrozen(NO_PIN)).toBe(true);
+  });
+
+  it('only a temporary lock says until when', () => {
+    const state = { ...NO_PIN, isPinSet: true, adminLocked: true, temporaryLockUntil: later };
+    expect(pinStatusAt(state, now)).toMatchObject({ lockReason: 'admin', lockedUntil: undefined });
+    expect(pinStatusAt({ ...NO_PIN, isPinSet: true, temporaryLockUntil: now }, now)).toMatchObject({ isLockedOut: false, lockReason: undefined, lockedUntil: undefined });
+  });
+
+  it('carries the change and expiry times through', () => {
+    const changed = new Date('2026-11-01T10:00:00Z');
+    expect(pinStatusAt({ ...NO_PIN, isPinSet: true, lastChangedAt: changed, expiresAt: later }, now)).toEqual({
+      isPinSet: true,
+      isLockedOut: false,
+      lockReason: undefined,
+      lockedUntil: undefined,
+      lastPinChangeTime: changed,
+      pinExpirationTime: later,
+      isExpired: false,
+    });
+  });
+});
+

@@ -51,3 +51,48 @@ describe('pinExpiry', () => {
     expect(pinExpiry(at, { ...GLOBAL_DEFAULTS, pinLifetimeDays: 90, pinHistoryCount: 1 })?.toISOString()).toBe('2027-02-25T10:00:00.000Z');
   });
 });
+
+describe('effective policy without a grant or a site', () => {
+  it('never looks up a policy named after a missing value', () => {
+    const odd = new Map([policy('tag:undefined', { minPasswordLength: 9 }), policy('site:undefined', { minPasswordLength: 10 })].map((p) => [p.identity, p]));
+    expect(resolveEffectivePolicy({}, odd)).toEqual({ policy: { identity: 'Global', ...GLOBAL_DEFAULTS }, scope: 'global' });
+    expect(resolveEffectivePolicy({ grantedTag: '', site: '' }, odd).scope).toBe('global');
+  });
+
+  it('the Global policy in the store replaces the defaults', () => {
+    const stored = new Map([['Global', policy('Global', { minPasswordLength: 7 })]]);
+    expect(resolveEffectivePolicy({ site: 'Dublin' }, stored)).toEqual({ policy: policy('Global', { minPasswordLength: 7 }), scope: 'global' });
+  });
+
+  it('Global defaults: 5 digits, no history, no lifetime, no common patterns', () => {
+    expect(GLOBAL_DEFAULTS).toEqual({ minPasswordLength: 5, pinHistoryCount: 0, pinLifetimeDays: 0, allowCommonPatterns: false });
+    expect(Object.isFrozen(GLOBAL_DEFAULTS)).toBe(true);
+  });
+});
+
+describe('policy settings, every bound', () => {
+  const valid = { ...GLOBAL_DEFAULTS };
+  it.each([
+    [{ pinHistoryCount: 0 }, true],
+    [{ pinHistoryCount: 20 }, true],
+    [{ pinHistoryCount: -1 }, false],
+    [{ pinLifetimeDays: 999, pinHistoryCount: 1 }, true],
+    [{ pinLifetimeDays: -1 }, false],
+    [{ maximumLogonAttempts: 1 }, true],
+    [{ maximumLogonAttempts: 1000 }, false],
+    [{ minPasswordLength: 5.5 }, false],
+    [{ description: 'x'.repeat(1024) }, true],
+    [{ description: 'x'.repeat(1025) }, false],
+    [{ description: '' }, true],
+    [{ allowCommonPatterns: 'no' }, false],
+  ])('%o valid: %s', (change, ok) => {
+    expect(pinPolicySettingsSchema.safeParse({ ...valid, ...change }).success).toBe(ok);
+  });
+
+  it('names the history count when a lifetime has none', () => {
+    const result = pinPolicySettingsSchema.safeParse({ ...valid, pinLifetimeDays: 30 });
+    expect(result.error?.issues).toMatchObject([{ path: ['pinHistoryCount'], message: 'PINLifetime greater than 0 requires PINHistoryCount greater than 0' }]);
+    expect(pinPolicySettingsSchema.parse({ ...valid, description: 'd', extra: 1 })).toEqual({ ...valid, description: 'd' });
+  });
+});
+

@@ -1,6 +1,6 @@
 // The spec's role table, cell by cell.
 import { describe, expect, it } from 'vitest';
-import { can, PERMISSIONS, ROLES, type Permission, type Role } from '../../src/domain/roles.js';
+import { can, PERMISSIONS, ROLES, rolesAllowed, type Permission, type Role } from '../../src/domain/roles.js';
 
 const Y = true;
 const N = false;
@@ -39,3 +39,12 @@ describe('role → permission table', () => {
     expect(can(new Set<Role>(['CsViewOnlyAdministrator', 'CsHelpDesk']), 'pin.set')).toBe(false);
   });
 });
+
+describe('rolesAllowed (what a refusal names as needed)', () => {
+  it.each(PERMISSIONS.map((p) => [p]))('%s', (permission) => {
+    const allowed = rolesAllowed(permission);
+    const expected = TABLE[permission][4] ? 'everyone' : ROLES.filter((_, column) => TABLE[permission][column]);
+    expect(allowed).toEqual(expected);
+  });
+});
+

@@ -7,6 +7,7 @@ import { isPinAcceptable } from '../../src/domain/pin-rules.js';
 import { phoneNumberOf } from '../../src/domain/common-patterns.js';
 import { GLOBAL_DEFAULTS } from '../../src/domain/policy.js';
 import { action, actionsOf, cardOf, cardText, invokeCard, startHarness, type Chat, type Harness, type TeamsMember, type Turn } from '../support/harness.js';
+import { Pauses, pausingStore } from '../support/pausing-store.js';
 
 const member = (sam: string, name: string, upn: string): TeamsMember => ({ id: `29:${sam}`, name, userPrincipalName: upn });
 const ken = member('kmyer', 'Ken Myer', 'ken.myer@contoso.com');
@@ -28,8 +29,11 @@ function dbRows(h: Harness, sql: string, ...params: unknown[]): any[] {
   }
 }
 
+/** Races arm these so that concurrent presses all read before any of them writes. */
+const pauses = new Pauses();
+
 async function setUp(env: Record<string, string> = {}): Promise<Harness> {
-  const h = await startHarness(env);
+  const h = await startHarness(env, { decorateStore: (store) => pausingStore(store, pauses) });
   const room = h.teams(anne, { type: 'channel', id: APPROVALS });
   const turn = await room.say('<at>PinDesk</at> approvals here', { entities: [mention] });
   expect(turn.sent[0]!.activity.text).toMatch(/Approval requests will be posted in this conversation/);
@@ -156,16 +160,59 @@ describe('self-service PIN requests', () => {
     const kenId = await h.userId('kmyer');
     const historyBefore = dbRows(h, 'select count(*) n from pin_history where user_id = ?', kenId)[0].n;
     const before = h.connector.activities.length;
+    // All three presses load the request (pending) before any of them decides.
+    const overlap = pauses.arm('requests.get', 3);
     const presses = await Promise.all([
       h.teams(pilar, { type: 'channel', id: APPROVALS }).execute(action(approval, 'Approve')),
       h.teams(anne, { type: 'channel', id: APPROVALS }).execute(action(approval, 'Approve')),
       h.teams(anne, { type: 'channel', id: APPROVALS }).execute(action(approval, 'Approve')),
     ]);
+    expect(await overlap.met).toBe(true);
     for (const press of presses) expect(cardText(invokeCard(press))).toMatch(/Approved by (Pilar Ackerman|Anne Wallace)/);
     expect(dbRows(h, 'select count(*) n from pin_history where user_id = ?', kenId)[0].n).toBe(historyBefore + 1);
     const pinCards = h.connector.activities.slice(before).filter((s) => s.conversationId === 'personal:29:kmyer' && JSON.stringify(s.activity).includes('Your new dial-in PIN'));
     expect(pinCards).toHaveLength(1);
     expect(dbRows(h, "select count(*) n from audit where action = 'request-approved' and reason like ?", `%${ref}`)[0].n).toBe(1);
+  });
+
+  it('the requester cancelling while an approver approves: one of them wins, and only its effects happen', async () => {
+    const { requester, requesterCard, approval } = await request(h, ken, 'reset my pin');
+    const ref = action(approval, 'Approve').data.ref;
+    const kenId = await h.userId('kmyer');
+    const historyBefore = dbRows(h, 'select count(*) n from pin_history where user_id = ?', kenId)[0].n;
+    const before = h.connector.activities.length;
+    const overlap = pauses.arm('requests.get', 2);
+    const [cancelled, approved] = await Promise.all([
+      requester.execute(action(requesterCard, 'Cancel request')),
+      h.teams(anne, { type: 'channel', id: APPROVALS }).execute(action(approval, 'Approve')),
+    ]);
+    expect(await overlap.met).toBe(true);
+    const decisions = dbRows(h, "select action from audit where action in ('request-approved', 'request-cancelled') and reason like ?", `%${ref}`).map((r) => r.action);
+    expect(decisions).toHaveLength(1);
+    const state = dbRows(h, 'select state from pin_requests where id = ?', ref)[0].state;
+    expect(decisions[0]).toBe(state === 'approved' ? 'request-approved' : 'request-cancelled');
+    const shown = state === 'approved' ? /Approved by Anne Wallace/ : /Cancelled by the requester/;
+    expect(cardText(invokeCard(cancelled))).toMatch(shown);
+    expect(cardText(invokeCard(approved))).toMatch(shown);
+    const pinCards = h.connector.activities.slice(before).filter((s) => s.conversationId === 'personal:29:kmyer' && JSON.stringify(s.activity).includes('Your new dial-in PIN'));
+    expect(pinCards).toHaveLength(state === 'approved' ? 1 : 0);
+    expect(dbRows(h, 'select count(*) n from pin_history where user_id = ?', kenId)[0].n).toBe(historyBefore + (state === 'approved' ? 1 : 0));
+  });
+
+  it('"reset my pin" sent twice at once makes one request and one approval card', async () => {
+    const kendra = member('kendra', 'Kendra Sato', 'kendra.sato@contoso.com');
+    const requester = h.teams(kendra);
+    const before = h.connector.activities.length;
+    // Both turns find no pending request before either creates one.
+    const overlap = pauses.arm('requests.pendingOf', 2);
+    const turns = await Promise.all([requester.say('reset my pin'), requester.say('reset my pin')]);
+    expect(await overlap.met).toBe(true);
+    const kendraId = await h.userId('kendra');
+    expect(dbRows(h, "select count(*) n from pin_requests where requester_id = ? and state = 'pending'", kendraId)[0].n).toBe(1);
+    const refs = turns.map((t) => action(cardOf(t.sent.find((s) => s.conversationId === 'personal:29:kendra')), 'Cancel request').data.ref);
+    expect(refs[0]).toBe(refs[1]);
+    expect(h.connector.activities.slice(before).filter((s) => s.conversationId === APPROVALS && s.kind === 'send')).toHaveLength(1);
+    await requester.say('cancel my request');
   });
 
   it('a restart between approval and reveal loses nothing', async () => {

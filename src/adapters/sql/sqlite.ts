@@ -5,7 +5,7 @@ import { chmodSync, closeSync, openSync } from 'node:fs';
 import { statfs } from 'node:fs/promises';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
+import { CompiledQuery, Kysely, SqliteDialect, SqliteDriver, type DatabaseConnection, type SqliteDatabase, type SqliteDialectConfig } from 'kysely';
 import { StartupError } from '../../startup-error.js';
 import { ensureDataDir, fsCause } from '../data-dir.js';
 import { migrateToLatest } from './migrations.js';
@@ -29,7 +29,7 @@ export async function openSqliteStore(dataDir: string): Promise<SqlStore> {
     file.pragma('synchronous = NORMAL');
     file.pragma('busy_timeout = 5000');
     file.pragma('foreign_keys = ON');
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(file) }) });
+    const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(file) }) });
     await migrateToLatest(db);
     // SQLite opens a file it may not write read-only without a word: find out now, not at the first PIN.
     await probeWrite(db, new Date());
@@ -105,6 +105,26 @@ function ownerOnly(databaseFile: string): void {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
+  }
+}
+
+/**
+ * Transactions begin IMMEDIATE: they read and then write (verify's counters, set-after-lock), and
+ * a deferred one that read before another process wrote cannot upgrade to writing: SQLite fails
+ * it with SQLITE_BUSY at once, busy_timeout or not. Taking the write lock at BEGIN makes a second
+ * process (the CLI beside the server) wait its turn instead.
+ */
+class ImmediateSqliteDialect extends SqliteDialect {
+  constructor(private readonly settings: SqliteDialectConfig) {
+    super(settings);
+  }
+
+  override createDriver(): SqliteDriver {
+    return new (class extends SqliteDriver {
+      override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+        await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+      }
+    })(this.settings);
   }
 }
 

@@ -13,7 +13,7 @@ export type CommandParser = (input: string) => Command;
 export function createCommandParser(syntaxes: readonly CommandSyntax[]): CommandParser {
   const phrases: PlainPhrase[] = syntaxes.flatMap((s) => s.phrases);
   const cmdlets = new Map<string, CmdletForm>(syntaxes.flatMap((s) => s.cmdlets ?? []).map((c) => [c.name.toLowerCase(), c]));
-  const known = [...cmdlets.values()].map((c) => c.name);
+  const known = cmdletNames([...cmdlets.values()].map((c) => c.name));
   const suggestions = syntaxes.filter((s) => s.suggestFor);
   const fallbackCmdletExample = [...cmdlets.values()].find((c) => /^get-/i.test(c.name))?.example ?? 'help';
 
@@ -43,6 +43,16 @@ export function createCommandParser(syntaxes: readonly CommandSyntax[]): Command
     }
     return isCmdletLine(text) ? parseCmdlet(text) : parsePlain(text);
   };
+}
+
+/** A noun with many verbs is named once (`Get/New/Set-CsPinPolicy`); the rest in full. */
+function cmdletNames(names: readonly string[]): string[] {
+  const byNoun = new Map<string, string[]>();
+  for (const name of names) {
+    const [verb = '', noun = ''] = name.split('-');
+    byNoun.set(noun, [...(byNoun.get(noun) ?? []), verb]);
+  }
+  return [...byNoun].flatMap(([noun, verbs]) => (verbs.length > 3 ? [`${verbs.join('/')}-${noun}`] : verbs.map((verb) => `${verb}-${noun}`)));
 }
 
 function listed(names: readonly string[]): string {
