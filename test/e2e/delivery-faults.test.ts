@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cardOf, cardText, startHarness, type Harness, type TeamsMember } from '../support/harness.js';
+import { overriding, withRepository } from '../support/desk-expect.js';
 
 let h: Harness;
 beforeEach(async () => {
@@ -149,5 +150,34 @@ describe('the card goes out from the outbox, and the answer is true', () => {
     expect(deliveries()).toMatchObject([{ state: 'expired' }]);
     expect(audit('pin-card-delivered').map((r) => `${r.outcome}:${r.reason}`)).toEqual(['failed:retrying:500', 'failed:expired-undelivered']);
     expect(history()).toBe(1);
+  });
+});
+
+describe('a store failure after the PIN is set', () => {
+  it('the outbox cannot be read right after the commit (busy, full): the answer still says the PIN is set, and the card goes out later', async () => {
+    await h.stop();
+    let failing = 1;
+    h = await startHarness(
+      {},
+      {
+        decorateStore: (store) =>
+          withRepository(
+            store,
+            'deliveries',
+            overriding(store.deliveries, {
+              claim: (...args: Parameters<typeof store.deliveries.claim>) =>
+                failing-- > 0 ? Promise.reject(Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' })) : store.deliveries.claim(...args),
+            }),
+          ),
+      },
+    );
+    const turn = await setPinInChannel();
+    expect(history()).toBe(1);
+    expect(turn.sent.map((s) => s.activity.text)).toEqual([
+      "PIN set for Ken Myer; I couldn't post the card to our 1:1 chat yet and will keep trying — type `my pins` there to get it now.",
+    ]);
+    expect(audit('set-pin')).toEqual([{ action: 'set-pin', outcome: 'ok', reason: 'generated' }]);
+    await h.app.sweep();
+    expect(deliveries()).toMatchObject([{ state: 'delivered', attempts: 1 }]);
   });
 });
