@@ -71,11 +71,25 @@ export class PinDeskBot {
   private async onMessage(context: TurnContext): Promise<void> {
     const turn = await this.turnOf(context, 'submit');
     await this.deps.delivery.rememberPersonal(context);
+    let result: DeskResult;
     try {
-      const result = await this.deps.desk.handleText(turn, messageText(context.activity));
-      await this.deliver(context, result);
+      result = await this.deps.desk.handleText(turn, messageText(context.activity));
     } catch (error) {
       await this.sendError(context, error);
+      return;
+    }
+    await this.deliverDone(context, result);
+  }
+
+  /**
+   * Posts the result of an action that has run: a failure to post it (a slow or failing connector)
+   * is logged, never answered with the desk's "nothing was changed" — something was.
+   */
+  private async deliverDone(context: TurnContext, result: DeskResult): Promise<void> {
+    try {
+      await this.deliver(context, result);
+    } catch (err) {
+      this.deps.log.error({ err, result: result.kind }, 'could not post the answer of an action that ran');
     }
   }
 
@@ -179,8 +193,8 @@ export class PinDeskBot {
         case Verbs.unlockAndSet: {
           const result =
             data.verb === Verbs.choose ? await desk.choose(turn, data.ref, data.choice ?? -1) : await desk.unlockAndSet(turn, data.ref);
-          const posted = await cards.ofContinuation(data.ref);
-          await this.deliver(context, result);
+          const posted = await cards.ofContinuation(data.ref).catch(() => undefined);
+          await this.deliverDone(context, result);
           const name = targetName(result);
           const where = result.kind === 'pin-set' && turn.shared ? 'in our 1:1 chat' : 'below';
           const note = name ? `Done for ${name}: the result is ${where}.` : 'Done: the result is below.';
@@ -209,7 +223,7 @@ export class PinDeskBot {
         case Verbs.act: {
           // A find result serves many clicks: it stays as it is; the result is a new message.
           const result = await desk.actOnListed(turn, data.ref, data.choice!, data.act!);
-          await this.deliver(context, result);
+          await this.deliverDone(context, result);
           if (kind === 'invoke') await this.invokeReply(context, invokeMessage(`Done for ${targetName(result) ?? 'the user'}.`));
           return undefined;
         }

@@ -181,3 +181,15 @@ describe('a store failure after the PIN is set', () => {
     expect(deliveries()).toMatchObject([{ state: 'delivered', attempts: 1 }]);
   });
 });
+
+describe("the channel's acknowledgement cannot be posted once", () => {
+  it('the PIN is set and its card delivered: no later answer says nothing was changed', async () => {
+    const channel = '19:channel@thread.tacv2';
+    h.connector.fail({ match: posts(channel), hang: 4_000, times: 1 });
+    const turn = await setPinInChannel();
+    expect(history()).toBe(1);
+    expect(deliveries()).toMatchObject([{ state: 'delivered' }]);
+    const said = turn.sent.filter((s) => s.conversationId === channel).map((s) => s.activity.text as string);
+    expect(said.filter((text) => /nothing was changed|changed nothing/.test(text))).toEqual([]);
+  });
+});
