@@ -11,6 +11,7 @@ import { pickerDoneCard } from '../cards/user-list-cards.js';
 import type { CardLocations } from '../desk/card-locations.js';
 import type { Desk, Turn } from '../desk/desk.js';
 import type { DeskResult, IssuedPin, RequestView } from '../desk/results.js';
+import type { DeliveryState } from '../ports/store.js';
 import type { BackgroundWork } from './background.js';
 import type { CardCourier } from './card-courier.js';
 import { callerOf, type CallerPolicy } from './caller.js';
@@ -100,7 +101,7 @@ export class PinDeskBot {
     if (result.kind === 'pin-set') {
       // The PIN is set and its card waits in the outbox: one try now, then the courier keeps trying.
       const state = result.deliveryId ? await courier.deliverNow(result.deliveryId) : 'failed';
-      const note = pinSetNote(result.details.target.displayName, state === 'delivered', result.elsewhere === true);
+      const note = pinSetNote(result.details.target.displayName, state, result.elsewhere === true);
       if (note) await context.sendActivity(textMessage(note));
       return;
     }
@@ -272,8 +273,14 @@ const INVOKE_RESPONDED = Symbol('invokeResponded');
 type RequestChange = Extract<DeskResult, { kind: 'request-updated' }>['change'];
 
 /** What the conversation of the turn is told about a PIN set: nothing when its card is right here. */
-function pinSetNote(name: string, delivered: boolean, elsewhere: boolean): string | undefined {
-  if (delivered) return elsewhere ? `PIN set for ${name}. I sent the details to you in our 1:1 chat.` : undefined;
+function pinSetNote(name: string, state: DeliveryState, elsewhere: boolean): string | undefined {
+  if (state === 'delivered') return elsewhere ? `PIN set for ${name}. I sent the details to you in our 1:1 chat.` : undefined;
+  // Refused for good (blocked, gone) or no longer revealable: nothing more will be tried.
+  if (state !== 'pending') {
+    return elsewhere
+      ? `PIN set for ${name}, but Teams refused its card in our 1:1 chat, so I won't try again — type \`my pins\` in our 1:1 chat to get it.`
+      : `PIN set for ${name}, but its card was refused here, so I won't try again — type \`my pins\` to get it.`;
+  }
   return elsewhere
     ? `PIN set for ${name}; I couldn't post the card to our 1:1 chat yet and will keep trying — type \`my pins\` there to get it now.`
     : `PIN set for ${name}; I couldn't post the card yet and will keep trying — type \`my pins\` to get it now.`;

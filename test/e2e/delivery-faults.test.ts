@@ -193,3 +193,21 @@ describe("the channel's acknowledgement cannot be posted once", () => {
     expect(said.filter((text) => /nothing was changed|changed nothing/.test(text))).toEqual([]);
   });
 });
+
+describe('the 1:1 chat refuses the card for good', () => {
+  it('(403, the user blocked PinDesk): the answer does not promise to keep trying, and `my pins` still brings the card', async () => {
+    await h.teams(pilar).say('help');
+    h.connector.fail({ match: posts(`personal:${pilar.id}`), status: 403, body: { error: { code: 'ConversationBlockedByUser', message: 'User blocked the conversation with the bot.' } } });
+    const turn = await setPinInChannel();
+    expect(history()).toBe(1);
+    expect(deliveries()).toMatchObject([{ state: 'failed', last_error: '403' }]);
+    const said = turn.sent.filter((s) => s.conversationId !== `personal:${pilar.id}`).map((s) => s.activity.text as string);
+    expect(said).toHaveLength(1);
+    expect(said[0]).not.toMatch(/keep trying/);
+    expect(said[0]).toMatch(/^PIN set for Ken Myer/);
+    expect(said[0]).toContain('`my pins`');
+    h.connector.heal();
+    const mine = await h.teams(pilar).say('my pins');
+    expect(cardText(cardOf(mine.sent[1]))).toContain('PIN set for Ken Myer');
+  });
+});
