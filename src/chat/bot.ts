@@ -110,8 +110,14 @@ export class PinDeskBot {
       this.settleLater(result.view, result.change, result.pin);
       return;
     }
+    const conversation = TurnContext.getConversationReference(context.activity);
+    if (result.kind === 'request-created') {
+      // Where the requester is reached — their new PIN's card goes there — is kept before their
+      // card is posted: a post that fails must not leave an approval with nowhere to deliver.
+      await cards.requestPosted(result.view.request.id, 'requester', { conversation, activityId: '' });
+    }
     const sent = await context.sendActivity(message);
-    const here = { conversation: TurnContext.getConversationReference(context.activity), activityId: sent?.id ?? '' };
+    const here = { conversation, activityId: sent?.id ?? '' };
     if (result.kind === 'my-pins' || result.kind === 'requests') {
       for (const pin of result.pins ?? []) await courier.postHere(context, pin);
     }
