@@ -11,6 +11,7 @@ import { pickerDoneCard } from '../cards/user-list-cards.js';
 import type { CardLocations } from '../desk/card-locations.js';
 import type { Desk, Turn } from '../desk/desk.js';
 import type { DeskResult, IssuedPin, RequestView } from '../desk/results.js';
+import type { DeliveryState } from '../ports/store.js';
 import type { BackgroundWork } from './background.js';
 import type { CardCourier } from './card-courier.js';
 import { callerOf, type CallerPolicy } from './caller.js';
@@ -71,11 +72,25 @@ export class PinDeskBot {
   private async onMessage(context: TurnContext): Promise<void> {
     const turn = await this.turnOf(context, 'submit');
     await this.deps.delivery.rememberPersonal(context);
+    let result: DeskResult;
     try {
-      const result = await this.deps.desk.handleText(turn, messageText(context.activity));
-      await this.deliver(context, result);
+      result = await this.deps.desk.handleText(turn, messageText(context.activity));
     } catch (error) {
       await this.sendError(context, error);
+      return;
+    }
+    await this.deliverDone(context, result);
+  }
+
+  /**
+   * Posts the result of an action that has run: a failure to post it (a slow or failing connector)
+   * is logged, never answered with the desk's "nothing was changed" — something was.
+   */
+  private async deliverDone(context: TurnContext, result: DeskResult): Promise<void> {
+    try {
+      await this.deliver(context, result);
+    } catch (err) {
+      this.deps.log.error({ err, result: result.kind }, 'could not post the answer of an action that ran');
     }
   }
 
@@ -86,7 +101,7 @@ export class PinDeskBot {
     if (result.kind === 'pin-set') {
       // The PIN is set and its card waits in the outbox: one try now, then the courier keeps trying.
       const state = result.deliveryId ? await courier.deliverNow(result.deliveryId) : 'failed';
-      const note = pinSetNote(result.details.target.displayName, state === 'delivered', result.elsewhere === true);
+      const note = pinSetNote(result.details.target.displayName, state, result.elsewhere === true);
       if (note) await context.sendActivity(textMessage(note));
       return;
     }
@@ -95,8 +110,14 @@ export class PinDeskBot {
       this.settleLater(result.view, result.change, result.pin);
       return;
     }
+    const conversation = TurnContext.getConversationReference(context.activity);
+    if (result.kind === 'request-created') {
+      // Where the requester is reached — their new PIN's card goes there — is kept before their
+      // card is posted: a post that fails must not leave an approval with nowhere to deliver.
+      await cards.requestPosted(result.view.request.id, 'requester', { conversation, activityId: '' });
+    }
     const sent = await context.sendActivity(message);
-    const here = { conversation: TurnContext.getConversationReference(context.activity), activityId: sent?.id ?? '' };
+    const here = { conversation, activityId: sent?.id ?? '' };
     if (result.kind === 'my-pins' || result.kind === 'requests') {
       for (const pin of result.pins ?? []) await courier.postHere(context, pin);
     }
@@ -179,8 +200,8 @@ export class PinDeskBot {
         case Verbs.unlockAndSet: {
           const result =
             data.verb === Verbs.choose ? await desk.choose(turn, data.ref, data.choice ?? -1) : await desk.unlockAndSet(turn, data.ref);
-          const posted = await cards.ofContinuation(data.ref);
-          await this.deliver(context, result);
+          const posted = await cards.ofContinuation(data.ref).catch(() => undefined);
+          await this.deliverDone(context, result);
           const name = targetName(result);
           const where = result.kind === 'pin-set' && turn.shared ? 'in our 1:1 chat' : 'below';
           const note = name ? `Done for ${name}: the result is ${where}.` : 'Done: the result is below.';
@@ -209,7 +230,7 @@ export class PinDeskBot {
         case Verbs.act: {
           // A find result serves many clicks: it stays as it is; the result is a new message.
           const result = await desk.actOnListed(turn, data.ref, data.choice!, data.act!);
-          await this.deliver(context, result);
+          await this.deliverDone(context, result);
           if (kind === 'invoke') await this.invokeReply(context, invokeMessage(`Done for ${targetName(result) ?? 'the user'}.`));
           return undefined;
         }
@@ -258,8 +279,14 @@ const INVOKE_RESPONDED = Symbol('invokeResponded');
 type RequestChange = Extract<DeskResult, { kind: 'request-updated' }>['change'];
 
 /** What the conversation of the turn is told about a PIN set: nothing when its card is right here. */
-function pinSetNote(name: string, delivered: boolean, elsewhere: boolean): string | undefined {
-  if (delivered) return elsewhere ? `PIN set for ${name}. I sent the details to you in our 1:1 chat.` : undefined;
+function pinSetNote(name: string, state: DeliveryState, elsewhere: boolean): string | undefined {
+  if (state === 'delivered') return elsewhere ? `PIN set for ${name}. I sent the details to you in our 1:1 chat.` : undefined;
+  // Refused for good (blocked, gone) or no longer revealable: nothing more will be tried.
+  if (state !== 'pending') {
+    return elsewhere
+      ? `PIN set for ${name}, but Teams refused its card in our 1:1 chat, so I won't try again — type \`my pins\` in our 1:1 chat to get it.`
+      : `PIN set for ${name}, but its card was refused here, so I won't try again — type \`my pins\` to get it.`;
+  }
   return elsewhere
     ? `PIN set for ${name}; I couldn't post the card to our 1:1 chat yet and will keep trying — type \`my pins\` there to get it now.`
     : `PIN set for ${name}; I couldn't post the card yet and will keep trying — type \`my pins\` to get it now.`;

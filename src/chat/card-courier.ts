@@ -29,8 +29,16 @@ export class CardCourier {
 
   /** One try now, for the turn that set the PIN: delivered, pending (retried later) or failed. */
   async deliverNow(id: string): Promise<DeliveryState> {
-    const card = await this.outbox.claim(id, 'now');
-    if (!card) return (await this.outbox.state(id)) ?? 'failed';
+    let card: PinCardToSend | undefined;
+    try {
+      card = await this.outbox.claim(id, 'now');
+      if (!card) return (await this.outbox.state(id)) ?? 'failed';
+    } catch (err) {
+      // The PIN and its delivery record are committed already: the timer tries again. Never let
+      // this become the turn's answer ("nothing was changed" would be a lie).
+      this.log.error({ err, deliveryId: id }, 'could not take a PIN card from the outbox; it will be tried again');
+      return 'pending';
+    }
     return this.attempt(card);
   }
 

@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cardOf, cardText, startHarness, type Harness, type TeamsMember } from '../support/harness.js';
+import { overriding, withRepository } from '../support/desk-expect.js';
 
 let h: Harness;
 beforeEach(async () => {
@@ -149,5 +150,64 @@ describe('the card goes out from the outbox, and the answer is true', () => {
     expect(deliveries()).toMatchObject([{ state: 'expired' }]);
     expect(audit('pin-card-delivered').map((r) => `${r.outcome}:${r.reason}`)).toEqual(['failed:retrying:500', 'failed:expired-undelivered']);
     expect(history()).toBe(1);
+  });
+});
+
+describe('a store failure after the PIN is set', () => {
+  it('the outbox cannot be read right after the commit (busy, full): the answer still says the PIN is set, and the card goes out later', async () => {
+    await h.stop();
+    let failing = 1;
+    h = await startHarness(
+      {},
+      {
+        decorateStore: (store) =>
+          withRepository(
+            store,
+            'deliveries',
+            overriding(store.deliveries, {
+              claim: (...args: Parameters<typeof store.deliveries.claim>) =>
+                failing-- > 0 ? Promise.reject(Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' })) : store.deliveries.claim(...args),
+            }),
+          ),
+      },
+    );
+    const turn = await setPinInChannel();
+    expect(history()).toBe(1);
+    expect(turn.sent.map((s) => s.activity.text)).toEqual([
+      "PIN set for Ken Myer; I couldn't post the card to our 1:1 chat yet and will keep trying — type `my pins` there to get it now.",
+    ]);
+    expect(audit('set-pin')).toEqual([{ action: 'set-pin', outcome: 'ok', reason: 'generated' }]);
+    await h.app.sweep();
+    expect(deliveries()).toMatchObject([{ state: 'delivered', attempts: 1 }]);
+  });
+});
+
+describe("the channel's acknowledgement cannot be posted once", () => {
+  it('the PIN is set and its card delivered: no later answer says nothing was changed', async () => {
+    const channel = '19:channel@thread.tacv2';
+    h.connector.fail({ match: posts(channel), hang: 4_000, times: 1 });
+    const turn = await setPinInChannel();
+    expect(history()).toBe(1);
+    expect(deliveries()).toMatchObject([{ state: 'delivered' }]);
+    const said = turn.sent.filter((s) => s.conversationId === channel).map((s) => s.activity.text as string);
+    expect(said.filter((text) => /nothing was changed|changed nothing/.test(text))).toEqual([]);
+  });
+});
+
+describe('the 1:1 chat refuses the card for good', () => {
+  it('(403, the user blocked PinDesk): the answer does not promise to keep trying, and `my pins` still brings the card', async () => {
+    await h.teams(pilar).say('help');
+    h.connector.fail({ match: posts(`personal:${pilar.id}`), status: 403, body: { error: { code: 'ConversationBlockedByUser', message: 'User blocked the conversation with the bot.' } } });
+    const turn = await setPinInChannel();
+    expect(history()).toBe(1);
+    expect(deliveries()).toMatchObject([{ state: 'failed', last_error: '403' }]);
+    const said = turn.sent.filter((s) => s.conversationId !== `personal:${pilar.id}`).map((s) => s.activity.text as string);
+    expect(said).toHaveLength(1);
+    expect(said[0]).not.toMatch(/keep trying/);
+    expect(said[0]).toMatch(/^PIN set for Ken Myer/);
+    expect(said[0]).toContain('`my pins`');
+    h.connector.heal();
+    const mine = await h.teams(pilar).say('my pins');
+    expect(cardText(cardOf(mine.sent[1]))).toContain('PIN set for Ken Myer');
   });
 });

@@ -68,6 +68,27 @@ describe('self-service when the requester cannot be reached', () => {
   }, 30_000);
 });
 
+describe("the requester's card could not be posted when the request was made", () => {
+  let h: Harness;
+  afterEach(async () => h?.stop());
+
+  it('an approval still writes a delivery record for the requester, and the PIN card reaches them', async () => {
+    h = await startHarness();
+    // The answer to `reset my pin` (the requester's card) gets no answer in time, once.
+    h.connector.fail({ match: (m, p) => m === 'POST' && p.startsWith('/v3/conversations/personal:29:kmyer/activities'), hang: 4_000, times: 1 });
+    await h.teams(ken).say('reset my pin - new phone');
+    const [request] = rows(h.dataDir, 'select id, state from pin_requests');
+    expect(request.state).toBe('pending');
+    // An approver finds it with `requests` and approves it.
+    const pending = cardOf((await h.teams(pilar).say('requests')).sent[0]);
+    await h.teams(pilar).execute(action(pending, 'Approve'));
+    expect(rows(h.dataDir, 'select state from pin_requests')).toEqual([{ state: 'approved' }]);
+    expect(rows(h.dataDir, 'select state, request_id from deliveries')).toEqual([{ state: 'delivered', request_id: request.id }]);
+    const cards = h.connector.activities.filter((a) => a.conversationId === 'personal:29:kmyer' && a.kind === 'send' && JSON.stringify(cardOf(a) ?? {}).includes('Reveal PIN'));
+    expect(cards).toHaveLength(1);
+  }, 30_000);
+});
+
 describe('a bot killed between approval and delivery', () => {
   const processes: ChildProcess[] = [];
   let dataDir: string | undefined;
