@@ -88,7 +88,8 @@ function requesterNote(view: RequestView, change: string): string | undefined {
       if (request.kind === 'unlock') return `Your dial-in PIN is unlocked (approved by ${request.decidedByName}). You can use it again.`;
       if (view.delivery === 'delivered') return undefined;
       if (view.delivery === undefined) return `Your request was approved by ${request.decidedByName}, but I could not set a new PIN. Ask your helpdesk.`;
-      return `Your request was approved by ${request.decidedByName} and your new PIN is set, but I couldn't post its card yet. I'll keep trying — type \`my requests\` to get it now.`;
+      if (view.delivery === 'pending') return `Your request was approved by ${request.decidedByName} and your new PIN is set, but I couldn't post its card yet. I'll keep trying — type \`my requests\` to get it now.`;
+      return `Your request was approved by ${request.decidedByName} and your new PIN is set, but its card could not be posted here. Type \`my requests\` to get it while it can still be revealed.`;
     case 'denied':
       return `Your request was denied by ${request.decidedByName}${request.decisionNote ? `: ${escapeMarkdown(request.decisionNote)}` : '.'}`;
     case 'expired':

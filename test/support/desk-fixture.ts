@@ -25,9 +25,15 @@ export class ChangingDirectory extends FileDirectory {
   readonly removed = new Set<string>();
   /** Groups a user holds instead of their own, by account name. */
   readonly replaced = new Map<string, ReadonlySet<string>>();
+  /** Accounts no longer enabled for Skype for Business, by account name. */
+  readonly disabled = new Set<string>();
   override async groupsOf(user: DirectoryUser): Promise<ReadonlySet<string>> {
     if (this.removed.has(user.samAccountName)) return new Set();
     return this.replaced.get(user.samAccountName) ?? super.groupsOf(user);
+  }
+  override async getById(id: string): Promise<DirectoryUser | undefined> {
+    const user = await super.getById(id);
+    return user && this.disabled.has(user.samAccountName) ? { ...user, enabled: false } : user;
   }
 }
 

@@ -1,7 +1,8 @@
 // Approve or Deny on an approval card, everything re-checked at the click: the request is still
 // pending, the clicker may decide it (role and scope over the requester), is not the requester,
 // and is within the decision rate. The decision is a compare-and-set: one wins.
-import { CardExpiredError, RateLimitedError, SelfApprovalError } from '../../domain/errors.js';
+import { CannotDialInError, CardExpiredError, RateLimitedError, SelfApprovalError, UserNotEnabledError } from '../../domain/errors.js';
+import { summarize } from '../../domain/user.js';
 import { cleanReason, FINAL_STATE, type Decision } from '../../domain/pin-request.js';
 import { authorize, authorizeOn } from '../access.js';
 import type { Store } from '../../ports/store.js';
@@ -29,6 +30,9 @@ export async function decideRequest(
   if (!requester) throw new CardExpiredError('request');
   authorizeOn(caller, request.kind === 'reset' ? 'pin.set' : 'pin.unlock', requester);
   if (caller.user.id === request.requesterId) throw new SelfApprovalError();
+  // The account may have changed since the request: it must still be able to dial in.
+  if (decision === 'approve' && !requester.enabled) throw new UserNotEnabledError(summarize(requester));
+  if (decision === 'approve' && !requester.sipAddress && !requester.lineUri) throw new CannotDialInError();
   const now = clock();
   if (!(await store.rateLimits.hit(`decide:${caller.user.id}`, decisionsPerMinute, 60_000, now))) {
     throw new RateLimitedError('decisions-per-minute', decisionsPerMinute);

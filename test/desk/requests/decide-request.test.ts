@@ -2,7 +2,7 @@
 // decide it and is not the requester, and is under DECISIONS_PER_MINUTE. An approved reset issues
 // a PIN sealed for the requester alone; an approved unlock unlocks; a stale press changes nothing.
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { MissingRoleError, NotAddresseeError, OutOfScopeError, RateLimitedError, SelfApprovalError } from '../../../src/domain/errors.js';
+import { MissingRoleError, NotAddresseeError, OutOfScopeError, RateLimitedError, SelfApprovalError, UserNotEnabledError } from '../../../src/domain/errors.js';
 import { deskFixture, type DeskFixture } from '../../support/desk-fixture.js';
 import { fails, ofKind, succeeds } from '../../support/desk-expect.js';
 
@@ -35,6 +35,16 @@ it('approving a reset issues a PIN sealed for the requester, who alone may revea
   const shown = (await f.desk.reveal(f.turn('kmyer'), pin.revealRef, true)).pin!;
   expect(await f.verifier.verify({ line: '+14255550100' }, shown, 'spec')).toBe('ok');
   expect(await historyOf('kmyer')).toBe(1);
+});
+
+it('approving is refused, and nothing is set, when the requester is no longer enabled for Skype for Business', async () => {
+  const id = await ask('kmyer');
+  f.directory.disabled.add('kmyer');
+  const { error, record } = await fails(f, () => f.desk.decideRequest(f.turn('pilar'), id, 'approve'));
+  expect(error).toBeInstanceOf(UserNotEnabledError);
+  expect(record).toMatchObject({ action: 'request-approve', outcome: 'refused', reason: 'user-not-enabled' });
+  expect(await stateOf(id)).toBe('pending');
+  expect(await historyOf('kmyer')).toBe(0);
 });
 
 it('approving an unlock unlocks and issues no PIN', async () => {
