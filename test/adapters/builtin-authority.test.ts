@@ -171,3 +171,40 @@ async function pinRow(userId: string) {
 async function historyRows(userId: string) {
   return store.db.selectFrom('pin_history').selectAll().where('user_id', '=', userId).orderBy('id').execute();
 }
+
+describe('built-in PIN authority, verify', () => {
+  const limits = () => ({ local: 5, global: 50 });
+
+  it('is named built-in, and says "not set" for a user without a PIN or a PIN record, at their typed length', async () => {
+    expect(authority.name).toBe('built-in');
+    const lengths: number[] = [];
+    const limitsFor = (length: number) => (lengths.push(length), limits());
+    expect(await authority.verify('nobody', '1234567', at, limitsFor)).toBe('not-set');
+    await authority.lock('locked-only', at);
+    expect(await authority.state('locked-only')).toMatchObject({ isPinSet: false, adminLocked: true });
+    expect(await authority.verify('locked-only', '12345', at, limitsFor)).not.toBe('ok');
+    expect(lengths).toEqual([7, 5]);
+  });
+
+  it('reads a failure lock back from the record', async () => {
+    await authority.setPin({ userId: user, pin: '730194', at, historyCount: 0 });
+    await store.db.updateTable('pin_records').set({ failure_locked: 1 }).where('user_id', '=', user).execute();
+    expect(await authority.state(user)).toMatchObject({ failureLocked: true, adminLocked: false });
+  });
+
+  it('re-hashes a right PIN stored under a previous key with the current one; a wrong PIN changes no hash', async () => {
+    const oldKey = randomBytes(32);
+    await new BuiltInPinAuthority(store.db, new PinHasher(oldKey)).setPin({ userId: user, pin: '730194', at, historyCount: 0 });
+    const hashOf = async () => (await store.db.selectFrom('pin_records').select('pin_hash').where('user_id', '=', user).executeTakeFirstOrThrow()).pin_hash!;
+    const oldHash = await hashOf();
+    const rotatedHasher = new PinHasher(randomBytes(32), [oldKey]);
+    const rotated = new BuiltInPinAuthority(store.db, rotatedHasher);
+    expect(await rotated.verify(user, '111111', at, limits)).toBe('invalid');
+    expect(await hashOf()).toBe(oldHash);
+    expect(await rotated.verify(user, '730194', at, limits)).toBe('ok');
+    expect(await hashOf()).toBe(rotatedHasher.hash(user, '730194'));
+    expect(await rotated.verify(user, '222222', at, limits)).toBe('invalid');
+    expect(await hashOf()).toBe(rotatedHasher.hash(user, '730194'));
+    expect(await rotated.verify(user, '730194', at, limits)).toBe('ok');
+  });
+});

@@ -58,4 +58,28 @@ describe('SQLite store', () => {
     expect(await store.conversations.personal('29:1', 'msteams')).toEqual({ conversation: { id: 'b' } });
     expect(await store.conversations.personal('29:1', 'emulator')).toBeUndefined();
   });
+
+  it('keeps a request as written: its reason, and no decision while pending; a decision with its decider', async () => {
+    const request = { id: 'q1', kind: 'reset' as const, requesterId: 'u1', requesterName: 'Ken', requesterUpn: 'ken@x', reason: 'new phone', state: 'pending' as const, createdAt: now, expiresAt: minutes(60) };
+    expect(await store.requests.create(request)).toBe('created');
+    expect(await store.requests.create({ ...request, id: 'q2' })).toBe('exists');
+    expect(await store.requests.get('q1')).toEqual({ ...request, decidedAt: undefined, decidedById: undefined, decidedByName: undefined, decisionNote: undefined });
+    expect((await store.requests.get('q1'))?.decidedAt).toBeUndefined();
+    // Any other failure is not "exists": it is thrown.
+    await expect(store.requests.create({ ...request, id: 'q3', requesterId: 'u3', kind: null as never })).rejects.toThrow(/NOT NULL/);
+    expect(await store.requests.decide('q1', 'denied', { decidedAt: minutes(1), decidedById: 'a1', decidedByName: 'Anne', decisionNote: 'no' }, minutes(1))).toBe(true);
+    expect(await store.requests.get('q1')).toMatchObject({ state: 'denied', decidedAt: minutes(1), decidedById: 'a1', decidedByName: 'Anne', decisionNote: 'no', reason: 'new phone' });
+  });
+
+  it('a continuation without a card reads back without one; purged a day after it expired', async () => {
+    await store.continuations.put({ id: 'c3', actorId: 'a', kind: 'user-list', sealed: 'x', createdAt: now, expiresAt: minutes(15) });
+    expect(await store.continuations.get('c3')).toMatchObject({ card: undefined, usedAt: undefined });
+    expect(await store.continuations.consume('c3', minutes(2))).toBe(true);
+    expect((await store.continuations.get('c3'))?.usedAt).toEqual(minutes(2));
+    const dayAfter = minutes(15 + 24 * 60);
+    expect(await store.continuations.purgeExpired(new Date(dayAfter.getTime() - 1))).toBe(0);
+    expect(await store.continuations.get('c3')).toBeDefined();
+    expect(await store.continuations.purgeExpired(dayAfter)).toBe(1);
+    expect(await store.continuations.get('c3')).toBeUndefined();
+  });
 });

@@ -1,8 +1,8 @@
 // Approve / Deny, everything checked at the press: the request is still pending, the presser may
 // decide it and is not the requester, and is under DECISIONS_PER_MINUTE. An approved reset issues
 // a PIN sealed for the requester alone; an approved unlock unlocks; a stale press changes nothing.
-import { afterEach, beforeEach, expect, it } from 'vitest';
-import { MissingRoleError, NotAddresseeError, OutOfScopeError, RateLimitedError, SelfApprovalError, UserNotEnabledError } from '../../../src/domain/errors.js';
+import { afterEach, beforeEach, expect, it, vi } from 'vitest';
+import { CardExpiredError, MissingRoleError, NotAddresseeError, OutOfScopeError, RateLimitedError, SelfApprovalError, UserNotEnabledError } from '../../../src/domain/errors.js';
 import { deskFixture, type DeskFixture } from '../../support/desk-fixture.js';
 import { fails, ofKind, succeeds } from '../../support/desk-expect.js';
 
@@ -125,4 +125,72 @@ it('two approvers pressing at once: one decision, one PIN', async () => {
   expect(presses.map((p) => ofKind(p, 'request-updated').change).sort()).toEqual(['approved', 'unchanged']);
   expect(presses.filter((p) => ofKind(p, 'request-updated').pin)).toHaveLength(1);
   expect(await historyOf('kmyer')).toBe(1);
+});
+
+it('a press at the very moment the request runs out expires it, whoever presses, and spends no decision', async () => {
+  const created = ofKind(await f.desk.handleText(f.turn('kmyer'), 'reset my pin'), 'request-created').view.request;
+  f.clock.now = created.expiresAt.getTime();
+  // Even the requester's own press (no role, self-approval): the time is checked first.
+  expect(ofKind(await f.desk.decideRequest(f.turn('kmyer'), created.id, 'approve'), 'request-updated')).toMatchObject({ change: 'expired', view: { request: { state: 'expired' } } });
+  expect(await stateOf(created.id)).toBe('expired');
+  // Later presses on the expired card: unchanged, and no decision spent (DECISIONS_PER_MINUTE = 2).
+  for (let press = 0; press < 3; press++) {
+    const { result, record } = await succeeds(f, () => f.desk.decideRequest(f.turn('anne'), created.id, 'approve'));
+    expect(ofKind(result, 'request-updated').change).toBe('unchanged');
+    expect(record).toMatchObject({ outcome: 'refused', reason: 'stale:expired' });
+  }
+  expect(ofKind(await f.desk.decideRequest(f.turn('anne'), await ask('kmeyer'), 'deny'), 'request-updated').change).toBe('denied');
+});
+
+it('a press one moment before the end still decides; the decider is kept, and only a denial keeps a note', async () => {
+  const created = ofKind(await f.desk.handleText(f.turn('kmyer'), 'unlock my pin'), 'request-created').view.request;
+  f.clock.now = created.expiresAt.getTime() - 1;
+  const approved = ofKind(await f.desk.decideRequest(f.turn('anne'), created.id, 'approve', 'not kept'), 'request-updated');
+  expect(approved.change).toBe('approved');
+  expect(approved.view.request).toMatchObject({ decidedById: (await f.user('anne')).id, decidedAt: new Date(f.clock.now) });
+  expect(approved.view.request.decisionNote).toBeUndefined();
+});
+
+it("the PIN card goes to the requester's chat, not to the approvers'; no card when that chat has no channel", async () => {
+  const kenChat = { channelId: 'msteams', conversation: { id: 'personal:kmyer' } };
+  const id = await ask('kmyer');
+  await f.store.requests.addCard(id, 'approvers', { conversation: { channelId: 'msteams', conversation: { id: 'approvers-channel' } }, activityId: 'a1' });
+  await f.store.requests.addCard(id, 'requester', { conversation: kenChat, activityId: 'r1' });
+  const pin = ofKind(await f.desk.decideRequest(f.turn('anne'), id, 'approve'), 'request-updated').pin!;
+  expect(await f.store.deliveries.get(pin.deliveryId!)).toMatchObject({ conversation: kenChat, channelId: 'msteams', requestId: id });
+
+  const other = await ask('kmeyer');
+  await f.store.requests.addCard(other, 'requester', { conversation: { conversation: { id: 'no-channel' } }, activityId: 'r2' });
+  const issued = ofKind(await f.desk.decideRequest(f.turn('anne'), other, 'approve'), 'request-updated');
+  expect(issued).toMatchObject({ change: 'approved' });
+  expect(issued.pin?.deliveryId).toBeUndefined();
+});
+
+it('a press on a request unknown, or whose requester left the directory, is refused as expired; nothing changes', async () => {
+  const unknown = await fails(f, () => f.desk.decideRequest(f.turn('anne'), 'no-such-request', 'approve'));
+  expect(unknown.error).toBeInstanceOf(CardExpiredError);
+  expect(unknown.error).toMatchObject({ what: 'request' });
+  const id = await ask('kmyer');
+  const ken = await f.user('kmyer');
+  const getById = f.directory.getById.bind(f.directory);
+  vi.spyOn(f.directory, 'getById').mockImplementation(async (userId) => (userId === ken.id ? undefined : getById(userId)));
+  const { error } = await fails(f, () => f.desk.decideRequest(f.turn('anne'), id, 'approve'));
+  expect(error).toBeInstanceOf(CardExpiredError);
+  expect(error).toMatchObject({ what: 'request' });
+  expect(await stateOf(id)).toBe('pending');
+});
+
+it('a press on a decided request is answered before any check: even the requester gets its state, and no decision is spent', async () => {
+  const id = await ask('kmyer');
+  await f.desk.decideRequest(f.turn('anne'), id, 'deny');
+  expect(ofKind(await f.desk.decideRequest(f.turn('kmyer'), id, 'approve'), 'request-updated')).toMatchObject({ change: 'unchanged', view: { request: { state: 'denied' } } });
+  ofKind(await f.desk.decideRequest(f.turn('anne'), id, 'approve'), 'request-updated');
+  expect(ofKind(await f.desk.decideRequest(f.turn('anne'), await ask('kmeyer'), 'deny'), 'request-updated').change).toBe('denied');
+});
+
+it('two approvers pressing an unlock at once: one approval, one record', async () => {
+  const id = await ask('kmyer', 'unlock my pin');
+  const presses = await Promise.all([f.desk.decideRequest(f.turn('anne'), id, 'approve'), f.desk.decideRequest(f.turn('pilar'), id, 'approve')]);
+  expect(presses.map((p) => ofKind(p, 'request-updated').change).sort()).toEqual(['approved', 'unchanged']);
+  expect(await f.store.db.selectFrom('audit').select('outcome').where('action', '=', 'request-approved').execute()).toEqual([{ outcome: 'ok' }]);
 });

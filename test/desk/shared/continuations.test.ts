@@ -39,3 +39,15 @@ it('expires after CHOICE_TTL', async () => {
   f.clock.advance(1);
   await expect(f.services.continuations.read(pilar, ref, 'user-list')).rejects.toBeInstanceOf(CardExpiredError);
 });
+
+it('asked of someone no longer in the directory: refused as "someone else"; a wrong kind or a second take is an expired choice', async () => {
+  const now = new Date(f.clock.now);
+  await f.store.continuations.put({ id: 'ghost-ref', actorId: 'left-the-company', kind: 'choose-user', sealed: 'x', createdAt: now, expiresAt: new Date(f.clock.now + 60_000) });
+  await expect(f.services.continuations.read(pilar, 'ghost-ref', 'choose-user')).rejects.toMatchObject({ constructor: NotAddresseeError, addresseeName: 'someone else' });
+  const ref = await f.services.continuations.save(pilar, 'choose-user', payload);
+  await expect(f.services.continuations.take(pilar, ref, 'unlock-and-set')).rejects.toMatchObject({ constructor: CardExpiredError, what: 'choice' });
+  // Two presses at once: the loser learns the choice was used.
+  const presses = await Promise.allSettled([f.services.continuations.take(pilar, ref, 'choose-user'), f.services.continuations.take(pilar, ref, 'choose-user')]);
+  expect(presses.flatMap((p) => (p.status === 'rejected' ? [p.reason] : []))).toMatchObject([{ constructor: CardExpiredError, what: 'choice' }]);
+  await expect(f.services.continuations.take(pilar, ref, 'choose-user')).rejects.toMatchObject({ constructor: CardExpiredError, what: 'choice' });
+});
