@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { CommandSyntaxError } from '../../src/domain/errors.js';
 import type { DirectoryUser } from '../../src/domain/user.js';
 import { clauseValue, describeSearch, matchesClause, parseUserSearch, type SearchClause } from '../../src/domain/user-search.js';
+import { KEN_MYER } from '../support/sample-user.js';
 
 const EXAMPLE = 'find user Ken where site = Redmond and line starts with +1425';
 
@@ -149,19 +150,7 @@ describe('text, where, and', () => {
 });
 
 describe('stored values and matching', () => {
-  const ken: DirectoryUser = {
-    id: '1',
-    dn: 'CN=Ken Myer,OU=Users,OU=Redmond,DC=contoso,DC=com',
-    displayName: 'Ken Myer',
-    givenName: 'Ken',
-    sn: 'Myer',
-    samAccountName: 'kmyer',
-    userPrincipalName: 'ken.myer@contoso.com',
-    sipAddress: 'sip:ken.myer@contoso.com',
-    lineUri: 'tel:+14255550100',
-    enabled: true,
-    site: 'Redmond',
-  };
+  const ken: DirectoryUser = KEN_MYER;
 
   it.each([
     ['sip = SIP:Ken@contoso.com', 'SIP:Ken@contoso.com'],

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CommandSyntaxError } from '../../src/domain/errors.js';
 import type { DirectoryUser } from '../../src/domain/user.js';
 import { clauseValue, describeSearch, matchesClause, parseUserSearch } from '../../src/domain/user-search.js';
+import { KEN_MYER } from '../support/sample-user.js';
 
 describe('parseUserSearch', () => {
   it.each([
@@ -35,19 +36,7 @@ describe('parseUserSearch', () => {
 });
 
 describe('clauses mean the same in every directory', () => {
-  const ken: DirectoryUser = {
-    id: '1',
-    dn: 'CN=Ken Myer,OU=Users,OU=Redmond,DC=contoso,DC=com',
-    displayName: 'Ken Myer',
-    givenName: 'Ken',
-    sn: 'Myer',
-    samAccountName: 'kmyer',
-    userPrincipalName: 'ken.myer@contoso.com',
-    sipAddress: 'sip:ken.myer@contoso.com',
-    lineUri: 'tel:+14255550100',
-    enabled: true,
-    site: 'Redmond',
-  };
+  const ken: DirectoryUser = KEN_MYER;
   const clause = (text: string) => parseUserSearch(`where ${text}`).clauses[0]!;
 
   it.each([
