@@ -88,7 +88,18 @@ export const MESSAGES: MessageCatalogue = {
   'cannot-dial-in': () =>
     'Your account has no SIP address or phone number, so it cannot dial in and has no PIN to reset. Ask your helpdesk if that is wrong.',
   'directory-unavailable': () => "The directory isn't answering right now, so I changed nothing. Try again in a minute.",
-  'backend-error': () => 'The PIN service failed, so nothing was changed. Try again in a minute; if it keeps failing, tell your PinDesk administrator.',
+  'backend-error': (error) => {
+    if (!error.detail) return 'The PIN service failed, so nothing was changed. Try again in a minute; if it keeps failing, tell your PinDesk administrator.';
+    const reason = maskDigits(error.detail.reason).replace(/[.\s]+$/, '');
+    switch (error.detail.changed) {
+      case 'nothing':
+        return `${reason}, so nothing was changed. Try again in a minute; if it keeps failing, tell your PinDesk administrator.`;
+      case 'unknown':
+        return `${reason}. I can't tell whether the change was made: check with \`pin status\` before trying again.`;
+      case 'unlocked':
+        return `The PIN was unlocked, but setting the PIN failed: ${reason}. The old PIN is unchanged and now unlocked; try \`set pin\` again.`;
+    }
+  },
 };
 
 /** What anything outside the catalogue gets: a bug or a raw exception, never a rule's refusal. */
@@ -131,5 +142,7 @@ function pinRuleText(error: PinRuleError): string {
       return `the policy does not allow common patterns, and ${COMMON_PATTERN_TEXT[pattern!]} (AllowCommonPatterns is False).`;
     case 'in-history':
       return `it matches one of the user's last ${historyCount} PINs (PINHistoryCount). Choose another, or add \`ignore-history\` to override.`;
+    case 'server-policy':
+      return `the Skype for Business server's PIN policy refused it${error.details.serverReason ? ` (${maskDigits(error.details.serverReason).replace(/[.\s]+$/, '')})` : ''}.`;
   }
 }

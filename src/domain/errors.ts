@@ -22,13 +22,14 @@ export abstract class DeskError extends Error {
   }
 }
 
-export type PinRule = 'digits-only' | 'too-short' | 'too-long' | 'common-pattern' | 'in-history';
+/** `server-policy`: a PIN authority on a server (Skype for Business) refused the PIN under its own PIN policy. */
+export type PinRule = 'digits-only' | 'too-short' | 'too-long' | 'common-pattern' | 'in-history' | 'server-policy';
 
 export class PinRuleError extends DeskError {
   readonly code = 'pin-rule';
   constructor(
     readonly rule: PinRule,
-    readonly details: { minimum?: number; maximum?: number; pattern?: CommonPattern; historyCount?: number } = {},
+    readonly details: { minimum?: number; maximum?: number; pattern?: CommonPattern; historyCount?: number; serverReason?: string } = {},
   ) {
     super(`PIN breaks rule ${rule}`);
   }
@@ -166,11 +167,22 @@ export class DirectoryUnavailableError extends DeskError {
   }
 }
 
+/** What a failed PIN operation changed: nothing, unknown (a deadline passed mid-change), or only the unlock of "Unlock and set". */
+export type BackendChange = 'nothing' | 'unknown' | 'unlocked';
+
 export class BackendError extends DeskError {
   readonly code = 'backend-error';
   override readonly outcome = 'failed' as const;
-  constructor(cause?: unknown) {
+  constructor(
+    cause?: unknown,
+    /** A remote PIN authority's short reason (no PIN, digit runs masked) and what it changed. */
+    readonly detail?: { reason: string; changed: BackendChange },
+  ) {
     super('PIN backend error', { cause });
+  }
+
+  override auditReason(): string {
+    return this.detail && this.detail.changed !== 'nothing' ? `${this.code}:${this.detail.changed}` : this.code;
   }
 }
 

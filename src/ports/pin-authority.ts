@@ -6,6 +6,12 @@ import type { LogonLimits, PinRecordState } from '../domain/pin-state.js';
 
 export interface SetPinRequest {
   userId: string;
+  /**
+   * The user's SIP address, for an authority on a server (Skype for Business: the identity its
+   * cmdlets get). Optional: the built-in authority ignores it; without it a server authority looks
+   * the user up by id.
+   */
+  sipAddress?: string | undefined;
   pin: string;
   at: Date;
   expiresAt?: Date | undefined;
@@ -19,15 +25,16 @@ export type SetPinOutcome = 'set' | 'locked';
 
 export interface PinAuthority {
   readonly name: string;
-  state(userId: string, at: Date): Promise<PinRecordState>;
+  /** `sipAddress` as in SetPinRequest (optional; the built-in authority ignores it). */
+  state(userId: string, at: Date, sipAddress?: string): Promise<PinRecordState>;
   /** A predicate telling whether a PIN is one of the user's last `count` PINs. */
   historyMatcher(userId: string, count: number): Promise<(pin: string) => boolean>;
   /** Refuses ('locked') without change when the PIN is locked, unless unlockFirst. */
   setPin(request: SetPinRequest): Promise<SetPinOutcome>;
   /** Returns whether the PIN was unlocked before the call. */
-  lock(userId: string, at: Date): Promise<{ wasLocked: boolean }>;
+  lock(userId: string, at: Date, sipAddress?: string): Promise<{ wasLocked: boolean }>;
   /** Clears every lock and both failure counters. */
-  unlock(userId: string, at: Date): Promise<{ wasLocked: boolean }>;
+  unlock(userId: string, at: Date, sipAddress?: string): Promise<{ wasLocked: boolean }>;
   /**
    * A dial-in logon attempt: compares in constant time and updates the failure counters in one
    * atomic step (no lost increments under concurrent calls). `limitsFor` gets the PIN's length.

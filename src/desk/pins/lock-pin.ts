@@ -31,7 +31,7 @@ export const lockPinCommand: TargetedEntry<'lock-pin'> = {
     },
   ],
   run: async ({ authority, clock }, _ctx, _command, target) => {
-    const { wasLocked } = await authority.lock(target.id, clock());
+    const { wasLocked } = await authority.lock(target.id, clock(), target.sipAddress);
     return { kind: 'pin-locked', target: summarize(target), wasLocked };
   },
 };

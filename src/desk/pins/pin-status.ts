@@ -41,7 +41,7 @@ export const pinStatusCommand: TargetedEntry<'pin-status'> = {
   ],
   run: async ({ authority, store, clock }, _ctx, _command, target) => {
     const at = clock();
-    const state = await authority.state(target.id, at);
+    const state = await authority.state(target.id, at, target.sipAddress);
     return { kind: 'pin-status', target: summarize(target), status: pinStatusAt(state, at), policy: await effectivePolicy(store.policies, target) };
   },
 };

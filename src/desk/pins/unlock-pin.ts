@@ -31,7 +31,7 @@ export const unlockPinCommand: TargetedEntry<'unlock-pin'> = {
     },
   ],
   run: async ({ authority, clock }, _ctx, _command, target) => {
-    const { wasLocked } = await authority.unlock(target.id, clock());
+    const { wasLocked } = await authority.unlock(target.id, clock(), target.sipAddress);
     return { kind: 'pin-unlocked', target: summarize(target), wasLocked };
   },
 };

@@ -62,7 +62,7 @@ export async function decideRequest(
   } else if (decision === 'approve') {
     won = await atomically(async (tx) => {
       if (!(await claim(tx))) return false;
-      await tx.authority.unlock(requester.id, now);
+      await tx.authority.unlock(requester.id, now, requester.sipAddress);
       await tx.store.audit.append(record);
       return true;
     });

@@ -12,7 +12,7 @@ export type ViewDeps = Pick<DeskServices, 'directory' | 'authority' | 'store' | 
 export async function requestView({ directory, authority, store, clock }: ViewDeps, request: PinRequest, requester?: DirectoryUser): Promise<RequestView> {
   const user = requester ?? (await directory.getById(request.requesterId).catch(() => undefined));
   if (!user) return { request, pinLocked: false };
-  const state = await authority.state(user.id, clock()).catch(() => undefined);
+  const state = await authority.state(user.id, clock(), user.sipAddress).catch(() => undefined);
   return {
     request,
     requester: summarize(user),

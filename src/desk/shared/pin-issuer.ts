@@ -86,7 +86,7 @@ export class PinIssuer {
     // Nothing above wrote anything; from here, all of it or none of it.
     const outcome = await atomically(async (tx) => {
       if (options.provided && !(await options.provided(tx))) return 'not-provided' as const;
-      const set = await tx.authority.setPin({ userId: target.id, pin, at, expiresAt: pinExpiresAt, historyCount: policy.pinHistoryCount, unlockFirst });
+      const set = await tx.authority.setPin({ userId: target.id, sipAddress: target.sipAddress, pin, at, expiresAt: pinExpiresAt, historyCount: policy.pinHistoryCount, unlockFirst });
       if (set === 'locked') return 'locked' as const;
       await tx.store.reveals.put({ id: revealRef, addresseeId: addressee.id, targetId: target.id, sealed, details, createdAt: at, expiresAt: revealExpiresAt });
       if (options.deliverTo && deliveryId) {

@@ -1,0 +1,182 @@
+// Skype for Business Server as the PIN authority (PIN_AUTHORITY=sfb): every PIN operation is a
+// cmdlet on the server, run by the PowerShell worker (./powershell-worker.ts). The identity the
+// server gets is always the SIP address of the one user PinDesk resolved in the directory, never
+// a name. Worker error kinds become the desk's errors here, once.
+import { BackendError, PinRuleError, UserNotEnabledError, type BackendChange } from '../../domain/errors.js';
+import type { PinRecordState } from '../../domain/pin-state.js';
+import { summarize } from '../../domain/user.js';
+import type { VerifyResult } from '../../domain/lockout.js';
+import type { Directory } from '../../ports/directory.js';
+import type { PinAuthority, SetPinOutcome, SetPinRequest } from '../../ports/pin-authority.js';
+import { SIP_ADDRESS, SfbError, type Operation, type Operations, type PinInfo } from './protocol.js';
+
+/** What the authority needs of the worker client (PowerShellWorker, or a stand-in). */
+export interface SfbWorkerClient {
+  call<O extends Operation>(op: O, args: Operations[O]['args']): Promise<Operations[O]['result']>;
+}
+
+const CMDLETS: Partial<Record<Operation, string>> = {
+  status: 'Get-CsClientPinInfo',
+  set: 'Set-CsClientPin',
+  unlock: 'Unlock-CsClientPin',
+  lock: 'Lock-CsClientPin',
+};
+
+export class SfbPinAuthority implements PinAuthority {
+  readonly name = 'skype-for-business';
+
+  constructor(
+    private readonly worker: SfbWorkerClient,
+    private readonly directory: Directory,
+    /** Told of every server failure with its full error (never holding a PIN): where it is logged. */
+    private readonly onFailure: (error: SfbError) => void = () => {},
+  ) {}
+
+  async state(userId: string, _at: Date, sipAddress?: string): Promise<PinRecordState> {
+    const sip = await this.sipOf(userId, sipAddress);
+    return toState(await this.run(userId, 'status', { identity: sip }));
+  }
+
+  /**
+   * Always "not in history": the server keeps the PIN history itself, and skips it for a PIN an
+   * administrator sets (Set-CsClientPin), so PinDesk's own history rule cannot apply in this mode.
+   */
+  async historyMatcher(): Promise<(pin: string) => boolean> {
+    return () => false;
+  }
+
+  async setPin(request: SetPinRequest): Promise<SetPinOutcome> {
+    const sip = await this.sipOf(request.userId, request.sipAddress);
+    if (request.unlockFirst) {
+      await this.run(request.userId, 'unlock', { identity: sip });
+      try {
+        await this.worker.call('set', { identity: sip, pin: request.pin });
+      } catch (error) {
+        // The unlock happened: say so, whatever stopped the set (a policy refusal, a dead worker).
+        const reason = error instanceof SfbError ? this.reasonOf(error) : 'the PIN service failed';
+        if (error instanceof SfbError) this.onFailure(error);
+        throw new BackendError(error, { reason, changed: error instanceof SfbError && error.details.outcomeUnknown ? 'unknown' : 'unlocked' });
+      }
+      return 'set';
+    }
+    try {
+      await this.worker.call('set', { identity: sip, pin: request.pin });
+      return 'set';
+    } catch (error) {
+      // A locked PIN must be unlocked first: nothing changed, the desk offers "Unlock and set".
+      if (error instanceof SfbError && error.kind === 'locked') return 'locked';
+      throw await this.translate(request.userId, error);
+    }
+  }
+
+  async lock(userId: string, at: Date, sipAddress?: string): Promise<{ wasLocked: boolean }> {
+    return this.changeLock(userId, at, 'lock', sipAddress);
+  }
+
+  async unlock(userId: string, at: Date, sipAddress?: string): Promise<{ wasLocked: boolean }> {
+    return this.changeLock(userId, at, 'unlock', sipAddress);
+  }
+
+  /** Not applicable: the server verifies dial-in PINs itself. */
+  async verify(): Promise<VerifyResult> {
+    throw new BackendError(undefined, { reason: 'dial-in PINs are verified by the Skype for Business server itself, not by PinDesk', changed: 'nothing' });
+  }
+
+  private async changeLock(userId: string, at: Date, op: 'lock' | 'unlock', sipAddress?: string): Promise<{ wasLocked: boolean }> {
+    const sip = await this.sipOf(userId, sipAddress);
+    const before = await this.run(userId, 'status', { identity: sip });
+    await this.run(userId, op, { identity: sip });
+    return { wasLocked: before.IsLockedOut };
+  }
+
+  private async run<O extends 'status' | 'set' | 'lock' | 'unlock'>(userId: string, op: O, args: Operations[O]['args']): Promise<Operations[O]['result']> {
+    try {
+      return await this.worker.call(op, args);
+    } catch (error) {
+      throw await this.translate(userId, error);
+    }
+  }
+
+  /** The SIP address the server gets: the one resolved in the directory, never free text. */
+  private async sipOf(userId: string, sipAddress: string | undefined): Promise<string> {
+    if (sipAddress && SIP_ADDRESS.test(sipAddress)) return sipAddress;
+    const user = await this.directory.getById(userId);
+    if (!user) throw new BackendError(undefined, { reason: 'the user is no longer in the directory', changed: 'nothing' });
+    if (!user.sipAddress || !SIP_ADDRESS.test(user.sipAddress)) throw new UserNotEnabledError(summarize(user));
+    return user.sipAddress;
+  }
+
+  private async translate(userId: string, error: unknown): Promise<Error> {
+    if (!(error instanceof SfbError)) return error instanceof Error ? error : new BackendError(error);
+    this.onFailure(error);
+    switch (error.kind) {
+      case 'not-found':
+      case 'not-enabled': {
+        const user = await this.directory.getById(userId).catch(() => undefined);
+        return user
+          ? new UserNotEnabledError(summarize(user))
+          : new BackendError(error, { reason: 'the Skype for Business server does not know this user', changed: 'nothing' });
+      }
+      case 'policy':
+        return new PinRuleError('server-policy', { serverReason: error.message });
+      default:
+        return new BackendError(error, { reason: this.reasonOf(error), changed: changeOf(error) });
+    }
+  }
+
+  /** A short reason for chat (the full error goes to onFailure, for the log). */
+  private reasonOf(error: SfbError): string {
+    const cmdlet = (error.details.op && CMDLETS[error.details.op]) ?? 'the cmdlet';
+    switch (error.kind) {
+      case 'access-denied':
+        return `the PinDesk service account lacks a role that allows ${cmdlet} for this user`;
+      case 'remoting':
+        return 'PinDesk could not reach the Skype for Business server';
+      case 'timeout':
+        return 'the Skype for Business server did not answer in time';
+      case 'busy':
+        return 'the Skype for Business worker is busy, try again';
+      case 'unavailable':
+        return 'the Skype for Business worker is not available';
+      case 'protocol':
+        return 'the Skype for Business worker misbehaved and was restarted';
+      case 'not-found':
+      case 'not-enabled':
+        return 'the Skype for Business server does not know this user, or the user is not enabled';
+      case 'policy':
+        return `the server's PIN policy refused the PIN (${short(error.message)})`;
+      case 'locked':
+        return 'the PIN is locked';
+      case 'bad-request':
+      case 'server':
+        return `the Skype for Business server refused: ${short(error.message)}`;
+    }
+  }
+}
+
+function changeOf(error: SfbError): BackendChange {
+  return error.details.outcomeUnknown ? 'unknown' : 'nothing';
+}
+
+function short(text: string): string {
+  const line = text.split(/\r?\n/)[0] ?? '';
+  return line.length > 160 ? `${line.slice(0, 157)}...` : line;
+}
+
+/**
+ * What Get-CsClientPinInfo tells. The server reports no lock reason and no failure counters: a
+ * locked PIN shows as an administrator's lock (it stays until Unlock-CsClientPin either way as far
+ * as PinDesk can tell), with the counters at zero.
+ */
+function toState(info: PinInfo): PinRecordState {
+  const date = (value: string | null) => (value ? new Date(value) : undefined);
+  return {
+    isPinSet: info.IsPinSet,
+    lastChangedAt: date(info.LastPinChangeTime),
+    expiresAt: date(info.PinExpirationTime),
+    adminLocked: info.IsLockedOut,
+    failureLocked: false,
+    localFailures: 0,
+    globalFailures: 0,
+  };
+}
