@@ -1,7 +1,7 @@
 // Settings come from environment variables, validated once at start-up. A bad value stops the
 // process with a message naming the variable. With app credentials present PinDesk is in
 // production and fails closed: no anonymous callers, no demo directory unless asked for.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -119,6 +119,12 @@ export const envSchema = z.object({
   // verify stored PINs and open sealed ones (a PIN is re-hashed with the current key when next set).
   PIN_HASH_KEYS_PREVIOUS: optionalText,
   PIN_SEAL_KEYS_PREVIOUS: optionalText,
+  // Who holds the PINs: the built-in store, or Skype for Business Server through a PowerShell worker.
+  PIN_AUTHORITY: z.enum(['builtin', 'sfb']).default('builtin'),
+  SFB_PWSH: optionalText,
+  SFB_MODULE: z.string().trim().min(1).default('SkypeForBusiness'),
+  SFB_TIMEOUT: duration.default(20_000),
+  SFB_TRANSPORT: z.enum(['local', 'ssh']).default('local'),
 });
 
 export interface Config {
@@ -158,7 +164,24 @@ export interface Config {
   /** Channels whose `from.id` is believed as a UPN or account name; '*' = all. */
   trustedChannels: ReadonlySet<string> | '*';
   roleGroups: Record<Role, string>;
+  /** PIN_AUTHORITY: the built-in store, or Skype for Business Server through the PowerShell worker. */
+  authority: { kind: 'builtin' } | SfbSettings;
 }
+
+export interface SfbSettings {
+  kind: 'sfb';
+  transport: 'local';
+  /** SFB_PWSH: path to pwsh or powershell.exe. */
+  pwsh: string;
+  /** SFB_MODULE: the module the worker imports (a name found through PSModulePath, or a path). */
+  module: string;
+  /** SFB_TIMEOUT: deadline per operation. */
+  timeoutMs: number;
+  /** The worker script kept in the repository. */
+  script: string;
+}
+
+export const SFB_WORKER_SCRIPT = path.join(PACKAGE_ROOT, 'sfb', 'pindesk-worker.ps1');
 
 export class ConfigError extends Error {}
 
@@ -249,7 +272,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       CsHelpDesk: e.ROLE_GROUP_CS_HELPDESK,
       CsViewOnlyAdministrator: e.ROLE_GROUP_CS_VIEW_ONLY_ADMINISTRATOR,
     },
+    authority: e.PIN_AUTHORITY === 'sfb' ? sfbSettings(e) : { kind: 'builtin' },
   };
+}
+
+function sfbSettings(e: Env): SfbSettings {
+  if (e.SFB_TRANSPORT === 'ssh') throw new ConfigError('SFB_TRANSPORT: ssh is not yet supported; use local');
+  if (!e.SFB_PWSH) throw new ConfigError('SFB_PWSH: required when PIN_AUTHORITY=sfb (the path to pwsh or powershell.exe)');
+  if (!existsSync(e.SFB_PWSH)) throw new ConfigError(`SFB_PWSH: ${e.SFB_PWSH} does not exist`);
+  return { kind: 'sfb', transport: 'local', pwsh: e.SFB_PWSH, module: e.SFB_MODULE, timeoutMs: e.SFB_TIMEOUT, script: SFB_WORKER_SCRIPT };
 }
 
 type Env = z.infer<typeof envSchema>;

@@ -5,12 +5,14 @@ import { createHmac, randomInt } from 'node:crypto';
 import type { Logger } from 'pino';
 import { BuiltInPinAuthority } from './adapters/builtin-authority.js';
 import { openDirectory } from './adapters/open-directory.js';
+import { PowerShellWorker, workerEnvironment } from './adapters/sfb/powershell-worker.js';
+import { SfbPinAuthority } from './adapters/sfb/sfb-authority.js';
 import { checkKeys } from './adapters/key-checks.js';
 import { loadKeys, type Keys } from './adapters/secrets-file.js';
 import { SqlKeyChecks } from './adapters/sql/repositories/key-check-repository.js';
 import { openSqliteStore } from './adapters/sql/sqlite.js';
 import type { SqlStore } from './adapters/sql/sql-store.js';
-import type { Config } from './config.js';
+import type { Config, SfbSettings } from './config.js';
 import { CardLocations } from './desk/card-locations.js';
 import { buildDeskServices, type Atomically, type DeskDependencies, type DeskServices, type DeskSettings } from './desk/dependencies.js';
 import { Desk } from './desk/desk.js';
@@ -66,12 +68,23 @@ export async function openDesk(config: Config, log: Logger, options: OpenDeskOpt
   });
   const hasher = new PinHasher(keys.pinHash, keys.pinHashPrevious);
   const fingerprint = fingerprinter(keys.pinHash);
+  const sfb = config.authority.kind === 'sfb' ? await openSfb(config.authority, directory, log) : undefined;
   const assembled = assembleDesk(
     {
       directory,
-      authority: new BuiltInPinAuthority(store.db, hasher),
-      // The built-in authority keeps PINs in the store: in a transaction, it writes through it.
-      authorityIn: (tx) => new BuiltInPinAuthority(tx.db, hasher),
+      ...(sfb
+        ? {
+            authority: sfb.authority,
+            // A call to the server cannot join the SQLite transaction: the same authority acts at
+            // once. Reconciling after a crash between the server call and the recorded result
+            // (an intent record, then LastPinChangeTime on restart) comes later (issue 13).
+            authorityIn: () => sfb.authority,
+          }
+        : {
+            authority: new BuiltInPinAuthority(store.db, hasher),
+            // The built-in authority keeps PINs in the store: in a transaction, it writes through it.
+            authorityIn: (tx: SqlStore) => new BuiltInPinAuthority(tx.db, hasher),
+          }),
       store,
       decorateStore: options.decorateStore,
       sealer: new Sealer(keys.seal, keys.sealPrevious),
@@ -94,10 +107,31 @@ export async function openDesk(config: Config, log: Logger, options: OpenDeskOpt
     directory,
     fingerprint,
     async close() {
+      await sfb?.worker.close();
       await store.close();
       await directory.close();
     },
   };
+}
+
+/** One long-lived PowerShell worker, started (and the module imported) now, and the authority on it. */
+async function openSfb(settings: SfbSettings, directory: Directory, log: Logger): Promise<{ worker: PowerShellWorker; authority: SfbPinAuthority }> {
+  const worker = new PowerShellWorker({
+    pwsh: settings.pwsh,
+    script: settings.script,
+    env: workerEnvironment(process.env, { SFB_MODULE: settings.module }),
+    timeoutMs: settings.timeoutMs,
+    onEvent: (event) => {
+      if (event.type === 'started') log.info({ pid: event.pid, hash: event.hash, ms: event.ms }, 'Skype for Business worker ready');
+      else if (event.type === 'killed') log.warn({ pid: event.pid, reason: event.reason }, 'Skype for Business worker killed');
+      else if (event.type === 'exited') log.debug({ pid: event.pid, code: event.code, signal: event.signal }, 'Skype for Business worker exited');
+      else log.debug({ pid: event.pid, stderr: event.text }, 'Skype for Business worker stderr');
+    },
+  });
+  // A worker that cannot start now is logged; the next operation tries again (and answers clearly).
+  await worker.start().catch((err: unknown) => log.error({ err }, 'the Skype for Business worker could not start'));
+  const authority = new SfbPinAuthority(worker, directory, (err) => log.error({ err: { kind: err.kind, message: err.message, ...err.details } }, 'the Skype for Business server refused'));
+  return { worker, authority };
 }
 
 /**

@@ -24,6 +24,19 @@ describe('configuration', () => {
     expect(() => loadConfig(env)).toThrow(message);
   });
 
+  it('PIN_AUTHORITY: builtin by default; sfb needs SFB_PWSH, and SFB_TRANSPORT=ssh is not yet supported (issue 13)', () => {
+    expect(loadConfig({}).authority).toEqual({ kind: 'builtin' });
+    expect(() => loadConfig({ PIN_AUTHORITY: 'teams' })).toThrow(/PIN_AUTHORITY/);
+    expect(() => loadConfig({ PIN_AUTHORITY: 'sfb' })).toThrow(/SFB_PWSH: required when PIN_AUTHORITY=sfb/);
+    expect(() => loadConfig({ PIN_AUTHORITY: 'sfb', SFB_PWSH: '/nonexistent/pwsh' })).toThrow(/SFB_PWSH: \/nonexistent\/pwsh does not exist/);
+    expect(() => loadConfig({ PIN_AUTHORITY: 'sfb', SFB_PWSH: process.execPath, SFB_TRANSPORT: 'ssh' })).toThrow(/SFB_TRANSPORT: ssh is not yet supported/);
+    expect(() => loadConfig({ PIN_AUTHORITY: 'sfb', SFB_PWSH: process.execPath, SFB_TIMEOUT: 'soon' })).toThrow(/SFB_TIMEOUT/);
+    expect(loadConfig({ PIN_AUTHORITY: 'sfb', SFB_PWSH: process.execPath })).toMatchObject({
+      authority: { kind: 'sfb', transport: 'local', pwsh: process.execPath, module: 'SkypeForBusiness', timeoutMs: 20_000 },
+    });
+    expect(loadConfig({ PIN_AUTHORITY: 'sfb', SFB_PWSH: process.execPath, SFB_TIMEOUT: '5s', SFB_MODULE: '/opt/m' }).authority).toMatchObject({ module: '/opt/m', timeoutMs: 5000 });
+  });
+
   it('reads previous keys for rotation (issue 12, A.4)', () => {
     const other = Buffer.alloc(32, 9).toString('base64');
     const config = loadConfig({ PIN_HASH_KEYS_PREVIOUS: ` ${key} , ${other} `, PIN_SEAL_KEYS_PREVIOUS: key });
