@@ -144,6 +144,20 @@ describe.runIf(pwshAvailable())('Skype for Business PIN authority (real pwsh, fa
     }
   });
 
+  it('a deadline during a change says that whether it was made is unknown, and the next call works', async () => {
+    const impatient = new SfbPinAuthority(fake.worker({ timeoutMs: 2_000 }), directory);
+    fake.fault('Set-CsClientPin', 'hang');
+    try {
+      const error = await rejection(impatient.setPin({ userId: ken, pin: '482913', at, historyCount: 0, sipAddress: KEN }));
+      expect(error).toBeInstanceOf(BackendError);
+      expect((error as BackendError).detail?.changed).toBe('unknown');
+      expect(errorMessage(error)).toMatch(/did not answer in time\. I can't tell whether the change was made/);
+    } finally {
+      fake.fault('Set-CsClientPin', undefined);
+    }
+    expect((await impatient.state(ken, at, KEN)).isPinSet).toBe(true);
+  }, 30_000);
+
   it('verify does not apply: the server verifies dial-in PINs itself', async () => {
     expect(await rejection(authority.verify())).toBeInstanceOf(BackendError);
   });
