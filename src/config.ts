@@ -1,63 +1,24 @@
 // Settings come from environment variables, validated once at start-up. A bad value stops the
 // process with a message naming the variable. With app credentials present PinDesk is in
 // production and fails closed: no anonymous callers, no demo directory unless asked for.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { defaultAttributes, defaultGroupFilter, defaultUserFilter, type LdapAttributeMap, type LdapSettings } from './adapters/ldap/settings.js';
-import { scopedRolesFileSchema, type ScopedRoles } from './domain/role-grants.js';
+import type { ScopedRoles } from './domain/role-grants.js';
 import type { Role } from './domain/roles.js';
 import { isLoopbackHost } from './http/loopback.js';
+import { ConfigError } from './config-error.js';
+import { anyDuration, duration, flag, key, optionalText, rate, type Rate } from './setting-types.js';
+import { jsonSetting, previousKeys, readSetting, scopedRoles, tenants, verifyKeys } from './setting-values.js';
+
+export { ConfigError } from './config-error.js';
+export type { Rate } from './setting-types.js';
 
 export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const DEMO_DIRECTORY_FILE = path.join(PACKAGE_ROOT, 'demo', 'directory.json');
 export const DEMO_ROLES_FILE = path.join(PACKAGE_ROOT, 'demo', 'roles.json');
-
-const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
-/** `10m`, `90s`, `1h`, or plain seconds. */
-const anyDuration = z
-  .string()
-  .trim()
-  .regex(/^\d+(ms|s|m|h|d)?$/, 'use a number with a unit, like 10m, 90s or 1h')
-  .transform((text) => {
-    const [, amount = '0', unit = 's'] = /^(\d+)(ms|s|m|h|d)?$/.exec(text)!;
-    return Number(amount) * UNITS[unit]!;
-  });
-const duration = anyDuration.refine((ms) => ms >= 1000, 'must be at least 1s');
-
-const flag = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .pipe(z.enum(['true', 'false', '1', '0', 'yes', 'no']))
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
-
-const key = (bytes: number) =>
-  z
-    .string()
-    .trim()
-    .transform((text) => Buffer.from(text, 'base64'))
-    .refine((buffer) => buffer.length >= bytes, `must be at least ${bytes} bytes, base64-encoded (openssl rand -base64 ${bytes})`);
-
-const optionalText = z.string().trim().optional().transform((v) => (v ? v : undefined));
-
-/** A rate: `600/1m` = at most 600 in any one-minute window (windows from 1s to 1d). */
-export interface Rate {
-  limit: number;
-  windowMs: number;
-}
-const rate = z
-  .string()
-  .trim()
-  .regex(/^\d+\/\d+(ms|s|m|h|d)?$/, 'use a count and a window, like 600/1m')
-  .transform((text): Rate => {
-    const [count = '0', window = '0'] = text.split('/');
-    return { limit: Number(count), windowMs: anyDuration.parse(window) };
-  })
-  .refine((r) => r.limit >= 1 && r.limit <= 1_000_000, 'the count must be 1 to 1000000')
-  .refine((r) => r.windowMs >= 1000 && r.windowMs <= 86_400_000, 'the window must be 1s to 1d');
 
 export const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3978),
@@ -183,7 +144,6 @@ export interface SfbSettings {
 
 export const SFB_WORKER_SCRIPT = path.join(PACKAGE_ROOT, 'sfb', 'pindesk-worker.ps1');
 
-export class ConfigError extends Error {}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // A blank app id is most likely a secret that did not arrive: refuse rather than quietly run
@@ -329,59 +289,4 @@ const sitesFileSchema = z.object({ pools: z.record(z.string(), z.string().min(1)
 function filterSetting(name: string, filter: string): string {
   if (!/^\(.*\)$/s.test(filter.trim())) throw new ConfigError(`${name}: an LDAP filter in parentheses, like (objectClass=user)`);
   return filter.trim();
-}
-
-function readSetting(name: string, file: string): Buffer {
-  try {
-    return readFileSync(file);
-  } catch (error) {
-    throw new ConfigError(`${name}: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
-}
-
-function jsonSetting<T>(name: string, text: string | undefined, schema: z.ZodType<T>): T {
-  if (text === undefined) return schema.parse({});
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new ConfigError(`${name}: not valid JSON`);
-  }
-  const parsed = schema.safeParse(json);
-  if (!parsed.success) throw new ConfigError(`${name}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'value'}: ${i.message}`).join('; ')}`);
-  return parsed.data;
-}
-
-function scopedRoles(file: string | undefined): ScopedRoles {
-  if (!file) return [];
-  return jsonSetting('ROLES_FILE', readSetting('ROLES_FILE', file).toString('utf8'), scopedRolesFileSchema).scopedRoles;
-}
-
-function verifyKeys(text: string | undefined): string[] {
-  const keys = (text ?? '').split(',').map((k) => k.trim()).filter(Boolean);
-  for (const key of keys) if (key.length < 16) throw new ConfigError('VERIFY_API_KEYS: each key must be at least 16 characters (openssl rand -hex 24)');
-  return keys;
-}
-
-/** Earlier keys for rotation: base64, comma-separated, each checked like the current one. */
-function previousKeys(name: string, text: string | undefined, valid: (key: Buffer) => boolean, size: string): Buffer[] {
-  return (text ?? '')
-    .split(',')
-    .map((k) => k.trim())
-    .filter(Boolean)
-    .map((k, index) => {
-      const key = Buffer.from(k, 'base64');
-      if (!valid(key)) throw new ConfigError(`${name}: key ${index + 1} must be ${size}, base64-encoded`);
-      return key;
-    });
-}
-
-function tenants(text: string | undefined): ReadonlySet<string> | undefined {
-  if (text === undefined) return undefined;
-  const ids = text.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean);
-  for (const id of ids) {
-    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)) throw new ConfigError(`ALLOWED_TENANTS: "${id.slice(0, 60)}" is not a tenant id (a GUID)`);
-  }
-  if (ids.length === 0) throw new ConfigError('ALLOWED_TENANTS: no tenant id given');
-  return new Set(ids);
 }

@@ -4,7 +4,8 @@
 // so there is no generic fallback; only what is not a catalogued DeskError (a bug, a raw
 // exception) gets "Something went wrong on my side".
 import { COMMON_PATTERN_TEXT } from '../domain/common-patterns.js';
-import { isKnownError, type ErrorByCode, type ErrorCode, type PinRuleError, type UnknownCallerError } from '../domain/errors.js';
+import { isKnownError, type ErrorByCode } from '../domain/error-catalogue.js';
+import type { ErrorCode, PinRuleError, UnknownCallerError } from '../domain/errors.js';
 import { maskDigits } from '../domain/mask-digits.js';
 import type { Permission } from '../domain/roles.js';
 import { LOCKED_REFUSAL } from './pin-action-cards.js';

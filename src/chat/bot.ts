@@ -5,13 +5,14 @@ import { TurnContext, type Activity, type InvokeResponse } from 'botbuilder';
 import { nanoid } from 'nanoid';
 import type { Logger } from 'pino';
 import { errorMessage } from '../cards/error-messages.js';
-import { CARD_CONTENT_TYPE, readCardData, Verbs, type AdaptiveCard, type CardData } from '../cards/elements.js';
+import { readCardData, Verbs, type AdaptiveCard, type CardData } from '../cards/elements.js';
+import { pinSetNote } from '../cards/pin-set-note.js';
+import { invokeCard, invokeMessage, postedIn } from './invoke-replies.js';
 import { pinSetCardFor } from '../cards/pin-set-card.js';
 import { pickerDoneCard } from '../cards/user-list-cards.js';
 import type { CardLocations } from '../desk/card-locations.js';
 import type { Desk, Turn } from '../desk/desk.js';
 import type { DeskResult, IssuedPin, RequestView } from '../desk/results.js';
-import type { DeliveryState } from '../ports/store.js';
 import type { BackgroundWork } from './background.js';
 import type { CardCourier } from './card-courier.js';
 import { callerOf, type CallerPolicy } from './caller.js';
@@ -277,31 +278,3 @@ export class PinDeskBot {
 const INVOKE_RESPONDED = Symbol('invokeResponded');
 
 type RequestChange = Extract<DeskResult, { kind: 'request-updated' }>['change'];
-
-/** What the conversation of the turn is told about a PIN set: nothing when its card is right here. */
-function pinSetNote(name: string, state: DeliveryState, elsewhere: boolean): string | undefined {
-  if (state === 'delivered') return elsewhere ? `PIN set for ${name}. I sent the details to you in our 1:1 chat.` : undefined;
-  // Refused for good (blocked, gone) or no longer revealable: nothing more will be tried.
-  if (state !== 'pending') {
-    return elsewhere
-      ? `PIN set for ${name}, but Teams refused its card in our 1:1 chat, so I won't try again — type \`my pins\` in our 1:1 chat to get it.`
-      : `PIN set for ${name}, but its card was refused here, so I won't try again — type \`my pins\` to get it.`;
-  }
-  return elsewhere
-    ? `PIN set for ${name}; I couldn't post the card to our 1:1 chat yet and will keep trying — type \`my pins\` there to get it now.`
-    : `PIN set for ${name}; I couldn't post the card yet and will keep trying — type \`my pins\` to get it now.`;
-}
-
-function invokeCard(card: AdaptiveCard): InvokeResponse {
-  return { status: 200, body: { statusCode: 200, type: CARD_CONTENT_TYPE, value: card } };
-}
-
-/** A message the client shows without replacing the card (the card stays as it was). */
-function invokeMessage(text: string): InvokeResponse {
-  return { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: text } };
-}
-
-function postedIn(posted: { conversation: unknown; activityId: string } | undefined): { conversationId: string; activityId: string } | undefined {
-  const conversationId = (posted?.conversation as { conversation?: { id?: string } } | undefined)?.conversation?.id;
-  return posted && conversationId && posted.activityId ? { conversationId, activityId: posted.activityId } : undefined;
-}

@@ -1,17 +1,20 @@
 // Every way a PinDesk action can be turned down or fail, as typed errors: a closed catalogue
-// (`ERROR_CLASSES` below), one class per `code`. `src/cards/error-messages.ts` maps each code to the
+// (`error-catalogue.ts`), one class per `code` (`error-codes.ts`). `src/cards/error-messages.ts` maps each code to the
 // short text a chat user sees (a code without a message does not compile); the audit trail records
 // `code`. None of them ever carries a PIN: constructors take rule names and numbers, never the PIN
 // itself. Port failures that are not DeskErrors become `DirectoryUnavailableError` or
 // `BackendError` where the ports are wired (`src/ports/guarded.ts`).
 import type { CommonPattern } from './common-patterns.js';
+import type { ErrorCode } from './error-codes.js';
+
+export type { ErrorCode } from './error-codes.js';
 import type { Permission, Role } from './roles.js';
 import type { UserSummary } from './user.js';
 
 export type Outcome = 'refused' | 'failed';
 
 export abstract class DeskError extends Error {
-  /** One of the catalogue's codes: a subclass with a code not in `ERROR_CLASSES` does not compile. */
+  /** One of the catalogue's codes: a subclass with a code not in `ErrorCode` does not compile. */
   abstract readonly code: ErrorCode;
   /** refused = a rule said no, nothing changed; failed = something broke. */
   readonly outcome: Outcome = 'refused';
@@ -261,57 +264,4 @@ export class PolicyConflictError extends DeskError {
   override auditReason(): string {
     return `${this.code}:${this.problem}`;
   }
-}
-
-/**
- * The closed catalogue: every concrete DeskError, keyed by its code. A new error class goes here
- * (its code is otherwise not an `ErrorCode`, so the class does not compile), and then needs a
- * message in `src/cards/error-messages.ts` (which otherwise does not compile either).
- */
-export const ERROR_CLASSES = {
-  'pin-rule': PinRuleError,
-  'missing-role': MissingRoleError,
-  'no-match': NoUserMatchError,
-  'user-not-enabled': UserNotEnabledError,
-  'pin-locked': PinLockedError,
-  'unknown-caller': UnknownCallerError,
-  'pin-exposed': PinExposedError,
-  'no-private-chat': NoPrivateChatError,
-  'not-addressee': NotAddresseeError,
-  'card-expired': CardExpiredError,
-  'bad-choice': BadChoiceError,
-  'bad-command': CommandSyntaxError,
-  'directory-unavailable': DirectoryUnavailableError,
-  'backend-error': BackendError,
-  'out-of-scope': OutOfScopeError,
-  'self-approval': SelfApprovalError,
-  'rate-limited': RateLimitedError,
-  'cannot-dial-in': CannotDialInError,
-  'policy-setting': PolicySettingError,
-  'policy-conflict': PolicyConflictError,
-} as const;
-
-/** Every error code, one literal per class. */
-export type ErrorCode = keyof typeof ERROR_CLASSES;
-
-/** The concrete error class for each code. */
-export type ErrorByCode = { [C in ErrorCode]: InstanceType<(typeof ERROR_CLASSES)[C]> };
-
-/** Any concrete DeskError. */
-export type KnownError = ErrorByCode[ErrorCode];
-
-/**
- * The catalogue agrees with itself: each key names the class whose `code` is that key, so no class
- * sits under another's code, and no class is listed twice (its one code matches one key only).
- * Object literal keys are unique, so each code has exactly one class.
- */
-type Mismatched = { [C in ErrorCode]: ErrorByCode[C]['code'] extends C ? (C extends ErrorByCode[C]['code'] ? never : C) : C }[ErrorCode];
-const catalogueAgrees: [Mismatched] extends [never] ? true : { mismatched: Mismatched } = true;
-void catalogueAgrees;
-
-/** True for an instance of a catalogued class under its own code (anything else is a bug). */
-export function isKnownError(error: unknown): error is KnownError {
-  if (!(error instanceof DeskError)) return false;
-  const cls: unknown = Object.hasOwn(ERROR_CLASSES, error.code) ? ERROR_CLASSES[error.code] : undefined;
-  return typeof cls === 'function' && error instanceof cls;
 }

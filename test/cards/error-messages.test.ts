@@ -9,8 +9,6 @@ import {
   CommandSyntaxError,
   DeskError,
   DirectoryUnavailableError,
-  ERROR_CLASSES,
-  isKnownError,
   MissingRoleError,
   NoPrivateChatError,
   NotAddresseeError,
@@ -25,9 +23,9 @@ import {
   SelfApprovalError,
   UnknownCallerError,
   UserNotEnabledError,
-  type ErrorByCode,
   type ErrorCode,
 } from '../../src/domain/errors.js';
+import { ERROR_CLASSES, isKnownError, type ErrorByCode } from '../../src/domain/error-catalogue.js';
 import type { UserSummary } from '../../src/domain/user.js';
 
 const ken: UserSummary = {

@@ -2,7 +2,8 @@
 // (out of range, or missing) is refused and changes nothing, and the genuine choice still works
 // afterwards (issue 12, item 18).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CardExpiredError, isKnownError } from '../../src/domain/errors.js';
+import { CardExpiredError } from '../../src/domain/errors.js';
+import { isKnownError } from '../../src/domain/error-catalogue.js';
 import { errorMessage } from '../../src/cards/error-messages.js';
 import { deskFixture, type DeskFixture } from '../support/desk-fixture.js';
 
