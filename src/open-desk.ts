@@ -19,6 +19,7 @@ import { Desk } from './desk/desk.js';
 import { PinVerifier, type VerifySettings } from './desk/pin-verifier.js';
 import { RequestDelivery } from './desk/requests/request-delivery.js';
 import { PinCardOutbox } from './desk/deliveries/pin-card-outbox.js';
+import { maskDigits } from './domain/mask-digits.js';
 import type { RandomInt } from './domain/pin-generator.js';
 import type { Directory } from './ports/directory.js';
 import type { PinAuthority } from './ports/pin-authority.js';
@@ -125,7 +126,8 @@ async function openSfb(settings: SfbSettings, directory: Directory, log: Logger)
       if (event.type === 'started') log.info({ pid: event.pid, hash: event.hash, ms: event.ms }, 'Skype for Business worker ready');
       else if (event.type === 'killed') log.warn({ pid: event.pid, reason: event.reason }, 'Skype for Business worker killed');
       else if (event.type === 'exited') log.debug({ pid: event.pid, code: event.code, signal: event.signal }, 'Skype for Business worker exited');
-      else log.debug({ pid: event.pid, stderr: event.text }, 'Skype for Business worker stderr');
+      // The module's own console output is not ours to trust: digit runs that could be a PIN are masked.
+      else log.debug({ pid: event.pid, stderr: maskDigits(event.text) }, 'Skype for Business worker stderr');
     },
   });
   // A worker that cannot start now is logged; the next operation tries again (and answers clearly).
