@@ -72,7 +72,7 @@ $Operations = @{
                             @{ Field = 'minPasswordLength'; Param = 'MinPasswordLength'; Type = 'int'; Required = $false },
                             @{ Field = 'pinHistoryCount'; Param = 'PINHistoryCount'; Type = 'int'; Required = $false },
                             @{ Field = 'pinLifetime'; Param = 'PINLifetime'; Type = 'int'; Required = $false },
-                            @{ Field = 'maximumLogonAttempts'; Param = 'MaximumLogonAttempts'; Type = 'int'; Required = $false },
+                            @{ Field = 'maximumLogonAttempts'; Param = 'MaximumLogonAttempts'; Type = 'int-or-null'; Required = $false },
                             @{ Field = 'allowCommonPatterns'; Param = 'AllowCommonPatterns'; Type = 'bool'; Required = $false },
                             @{ Field = 'description'; Param = 'Description'; Type = 'text'; Required = $false })); Confirm = $true }
     'policy-remove' = @{ Cmdlet = 'Remove-CsPinPolicy';  Args = @(@{ Field = 'identity'; Param = 'Identity'; Type = 'policy'; Required = $true }); Confirm = $true }
@@ -187,6 +187,8 @@ function Test-Value($spec, $value) {
         'policy' { return ($value -is [string]) -and ($value.Length -le 128) -and ($value -match $PolicyIdentityPattern) }
         'tag-or-null' { return ($null -eq $value) -or (($value -is [string]) -and ($value.Length -le 128) -and ($value -match '^(tag:)?[\w.-]+$')) }
         'int' { return (($value -is [int]) -or ($value -is [long])) -and ($value -ge 0) -and ($value -le 100000) }
+        # Set-CsPinPolicy -MaximumLogonAttempts $null clears the setting.
+        'int-or-null' { return ($null -eq $value) -or ((($value -is [int]) -or ($value -is [long])) -and ($value -ge 0) -and ($value -le 100000)) }
         'bool' { return $value -is [bool] }
         'text' { return ($value -is [string]) -and ($value.Length -le 1024) }
     }
@@ -210,7 +212,7 @@ function Get-Parameters($operation, $requestArgs) {
         }
         $value = $requestArgs.PSObject.Properties[$spec.Field].Value
         if (-not (Test-Value $spec $value)) { throw (New-Failure 'bad-request' "invalid argument '$($spec.Field)'") }
-        if ($spec.Type -eq 'int') { $value = [int]$value }
+        if ($spec.Type -eq 'int' -or ($spec.Type -eq 'int-or-null' -and $null -ne $value)) { $value = [int]$value }
         if ($spec.Type -eq 'tag-or-null' -and $null -ne $value) { $value = $value -replace '^tag:', '' }
         $parameters[$spec.Param] = $value
     }

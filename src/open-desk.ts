@@ -6,7 +6,10 @@ import type { Logger } from 'pino';
 import { BuiltInPinAuthority } from './adapters/builtin-authority.js';
 import { openDirectory } from './adapters/open-directory.js';
 import { PowerShellWorker, workerEnvironment } from './adapters/sfb/powershell-worker.js';
+import type { SfbError } from './adapters/sfb/protocol.js';
 import { SfbPinAuthority } from './adapters/sfb/sfb-authority.js';
+import { SfbPolicies } from './adapters/sfb/sfb-policies.js';
+import { BuiltInPolicies } from './adapters/builtin-policies.js';
 import { checkKeys } from './adapters/key-checks.js';
 import { loadKeys, type Keys } from './adapters/secrets-file.js';
 import { SqlKeyChecks } from './adapters/sql/repositories/key-check-repository.js';
@@ -23,7 +26,8 @@ import { maskDigits } from './domain/mask-digits.js';
 import type { RandomInt } from './domain/pin-generator.js';
 import type { Directory } from './ports/directory.js';
 import type { PinAuthority } from './ports/pin-authority.js';
-import { guardAuthority, guardDirectory, guardStore, type FailureObserver } from './ports/guarded.js';
+import type { PolicyAuthority } from './ports/policy-authority.js';
+import { guardAuthority, guardDirectory, guardPolicies, guardStore, type FailureObserver } from './ports/guarded.js';
 import type { Store } from './ports/store.js';
 import { PinHasher } from './security/pin-hasher.js';
 import { Sealer } from './security/sealer.js';
@@ -76,6 +80,8 @@ export async function openDesk(config: Config, log: Logger, options: OpenDeskOpt
       ...(sfb
         ? {
             authority: sfb.authority,
+            // Policies live on the server too: PinDesk's own policy table is not used.
+            policies: sfb.policies,
             // A call to the server cannot join the SQLite transaction: the same authority acts at
             // once. Reconciling after a crash between the server call and the recorded result
             // (an intent record, then LastPinChangeTime on restart) comes later (issue 13).
@@ -116,7 +122,7 @@ export async function openDesk(config: Config, log: Logger, options: OpenDeskOpt
 }
 
 /** One long-lived PowerShell worker, started (and the module imported) now, and the authority on it. */
-async function openSfb(settings: SfbSettings, directory: Directory, log: Logger): Promise<{ worker: PowerShellWorker; authority: SfbPinAuthority }> {
+async function openSfb(settings: SfbSettings, directory: Directory, log: Logger): Promise<{ worker: PowerShellWorker; authority: SfbPinAuthority; policies: SfbPolicies }> {
   const worker = new PowerShellWorker({
     pwsh: settings.pwsh,
     script: settings.script,
@@ -132,8 +138,9 @@ async function openSfb(settings: SfbSettings, directory: Directory, log: Logger)
   });
   // A worker that cannot start now is logged; the next operation tries again (and answers clearly).
   await worker.start().catch((err: unknown) => log.error({ err }, 'the Skype for Business worker could not start'));
-  const authority = new SfbPinAuthority(worker, directory, (err) => log.error({ err: { kind: err.kind, message: err.message, ...err.details } }, 'the Skype for Business server refused'));
-  return { worker, authority };
+  const refused = (err: SfbError) => log.error({ err: { kind: err.kind, message: err.message, ...err.details } }, 'the Skype for Business server refused');
+  const authority = new SfbPinAuthority(worker, directory, refused);
+  return { worker, authority, policies: new SfbPolicies(worker, refused) };
 }
 
 /**
@@ -156,8 +163,10 @@ async function openKeys(config: Config, store: SqlStore, log: Logger): Promise<K
 }
 
 /** The raw ports a desk is assembled from. */
-export interface DeskPorts<S extends Store> extends Omit<DeskDependencies, 'store' | 'atomically'> {
+export interface DeskPorts<S extends Store> extends Omit<DeskDependencies, 'store' | 'atomically' | 'policies'> {
   store: S;
+  /** Where PIN policies live; default: the store's own policy table (the built-in authority). */
+  policies?: PolicyAuthority | undefined;
   /** The PIN authority whose writes join a transaction of this store. */
   authorityIn: (tx: S) => PinAuthority;
   /** Test seam: wraps every store the desk uses (race tests pause between a read and a write). */
@@ -170,15 +179,18 @@ export function assembleDesk<S extends Store>(
   verify: VerifySettings,
   observe: { store?: FailureObserver; authority?: FailureObserver; directory?: FailureObserver } = {},
 ): AssembledDesk {
-  const { authorityIn, decorateStore, ...rest } = ports;
+  const { authorityIn, decorateStore, policies, ...rest } = ports;
   const wrap = (store: Store) => guardStore(decorateStore ? decorateStore(store) : store, observe.store);
   const atomically: Atomically = (work) =>
     guardStore(ports.store, observe.store).transaction((tx) => work({ store: wrap(tx), authority: guardAuthority(authorityIn(tx), observe.authority) }));
+  const store = wrap(ports.store);
   const deps: DeskDependencies = {
     ...rest,
     directory: guardDirectory(ports.directory, observe.directory),
     authority: guardAuthority(ports.authority, observe.authority),
-    store: wrap(ports.store),
+    // The built-in policies read the (guarded, decorated) store, as every other use of it does.
+    policies: guardPolicies(policies ?? new BuiltInPolicies(store.policies), observe.authority),
+    store,
     atomically,
   };
   const services = buildDeskServices(deps);

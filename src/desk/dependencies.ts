@@ -5,6 +5,7 @@ import type { ScopedRoles } from '../domain/role-grants.js';
 import type { Role } from '../domain/roles.js';
 import type { Directory } from '../ports/directory.js';
 import type { PinAuthority } from '../ports/pin-authority.js';
+import type { PolicyAuthority } from '../ports/policy-authority.js';
 import type { Store } from '../ports/store.js';
 import type { Sealer } from '../security/sealer.js';
 import { CallerResolver } from './callers.js';
@@ -41,6 +42,8 @@ export interface DeskSettings {
 export interface DeskDependencies {
   directory: Directory;
   authority: PinAuthority;
+  /** Where PIN policies live (PinDesk's store, or the Skype for Business server). */
+  policies: PolicyAuthority;
   store: Store;
   atomically: Atomically;
   sealer: Sealer;

@@ -26,6 +26,10 @@ export interface PinSetDetails {
   addresseeName: string;
   /** The permission the addressee must still hold when revealing. */
   permission: Permission;
+  /** The server applies PINHistoryCount, not PinDesk (PIN_AUTHORITY=sfb); absent: PinDesk checked it. */
+  historyBy?: 'server' | undefined;
+  /** `ignore-history` was given where it changes nothing (the server keeps the history). */
+  ignoreHistoryAsked?: boolean | undefined;
 }
 
 /** A PIN card to show again: the PIN itself stays sealed until Reveal. */

@@ -6,10 +6,12 @@
 // its message, such as a refused LDAP bind), and neither is a desk action with a chat answer. An
 // observer, where given, is told of each raw failure (the server logs it at error level, with its cause).
 //
-// Wiring is one line each: `guardDirectory(directory)`, `guardStore(store)`, `guardAuthority(authority)`.
+// Wiring is one line each: `guardDirectory(directory)`, `guardStore(store)`, `guardAuthority(authority)`,
+// `guardPolicies(policies)`.
 import { BackendError, DeskError, DirectoryUnavailableError } from '../domain/errors.js';
 import type { Directory } from './directory.js';
 import type { PinAuthority } from './pin-authority.js';
+import type { PolicyAuthority } from './policy-authority.js';
 import type { Store } from './store.js';
 
 /** Turns any failure into a DeskError. */
@@ -94,6 +96,11 @@ export function guardStore<S extends Store>(store: S, observe?: FailureObserver)
     nested: Object.keys(REPOSITORIES) as RepositoryKey[],
     unguarded: ['ping', 'close'],
   });
+}
+
+/** Where policies live (store or server), with failures as BackendError (DeskErrors pass through). */
+export function guardPolicies<P extends PolicyAuthority>(policies: P, observe?: FailureObserver): P {
+  return guardMethods(policies, translateWith((cause) => new BackendError(cause), observe));
 }
 
 /** A PIN authority whose failures are BackendError (DeskErrors pass through). */

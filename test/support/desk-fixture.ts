@@ -16,6 +16,7 @@ import type { RandomInt } from '../../src/domain/pin-generator.js';
 import type { Turn } from '../../src/desk/turn.js';
 import type { DirectoryUser } from '../../src/domain/user.js';
 import { assembleDesk, deskSettingsOf, type AssembledDesk } from '../../src/open-desk.js';
+import type { PolicyAuthority } from '../../src/ports/policy-authority.js';
 import type { Store } from '../../src/ports/store.js';
 import { PinHasher } from '../../src/security/pin-hasher.js';
 import { Sealer } from '../../src/security/sealer.js';
@@ -54,6 +55,8 @@ export interface DeskFixtureOptions {
   decorateStore?: (store: Store) => Store;
   /** The random source of generated PINs (default crypto.randomInt). */
   randomInt?: RandomInt;
+  /** Where PIN policies live (default: the store's own table, as the built-in authority keeps them). */
+  policies?: PolicyAuthority;
   /** Changes the demo directory before the desk uses it (extra accounts for a test). */
   directory?: (file: DirectoryFile) => DirectoryFile;
 }
@@ -76,6 +79,7 @@ export async function deskFixture(options: DeskFixtureOptions = {}): Promise<Des
       directory,
       authority: new BuiltInPinAuthority(store.db, hasher),
       authorityIn: (tx) => new BuiltInPinAuthority(tx.db, hasher),
+      policies: options.policies,
       store,
       decorateStore: options.decorateStore,
       sealer: new Sealer(randomBytes(32)),

@@ -56,7 +56,8 @@ export interface PolicySettings {
   minPasswordLength?: number;
   pinHistoryCount?: number;
   pinLifetime?: number;
-  maximumLogonAttempts?: number;
+  /** null clears it (Set-CsPinPolicy -MaximumLogonAttempts $null): the limit then follows the PIN's length. */
+  maximumLogonAttempts?: number | null;
   allowCommonPatterns?: boolean;
   description?: string;
 }

@@ -4,7 +4,6 @@ import { identityParam, requireIdentity } from '../../domain/grammar/arguments.j
 import { pinStatusAt } from '../../domain/pin-state.js';
 import { summarize } from '../../domain/user.js';
 import type { TargetedEntry } from '../commands/command-entry.js';
-import { effectivePolicy } from '../shared/effective-policy.js';
 
 export const pinStatusCommand: TargetedEntry<'pin-status'> = {
   kind: 'pin-status',
@@ -39,9 +38,10 @@ export const pinStatusCommand: TargetedEntry<'pin-status'> = {
       build: (args) => ({ kind: 'pin-status', identity: args.identity() }),
     },
   ],
-  run: async ({ authority, store, clock }, _ctx, _command, target) => {
+  run: async ({ authority, policies, clock }, _ctx, _command, target) => {
     const at = clock();
     const state = await authority.state(target.id, at, target.sipAddress);
-    return { kind: 'pin-status', target: summarize(target), status: pinStatusAt(state, at), policy: await effectivePolicy(store.policies, target) };
+    const { grantedTag: _tag, ...policy } = await policies.governing(target);
+    return { kind: 'pin-status', target: summarize(target), status: pinStatusAt(state, at), policy };
   },
 };

@@ -138,10 +138,10 @@ export const removePolicyCommand: PlainEntry<'remove-policy'> = {
   run: (services, ctx, command) => changePolicy(services, ctx, command),
 };
 
-async function changePolicy({ store, directory }: Pick<DeskServices, 'store' | 'directory'>, { scope }: UseCaseContext, command: PolicyChangeCommand): Promise<DeskResult> {
+async function changePolicy({ policies, directory }: Pick<DeskServices, 'policies' | 'directory'>, { scope }: UseCaseContext, command: PolicyChangeCommand): Promise<DeskResult> {
   let identity = command.policy;
   scope.target = identity;
-  const all = await store.policies.policies();
+  const all = await policies.policies();
   if (identity.startsWith('site:')) {
     const site = identity.slice('site:'.length);
     const sites = await directory.sites();
@@ -154,7 +154,7 @@ async function changePolicy({ store, directory }: Pick<DeskServices, 'store' | '
   }
   const before = all.get(identity);
   let policy: PinPolicy | undefined;
-  let change: 'created' | 'changed' | 'removed' | 'reset';
+  let change: 'created' | 'changed';
   switch (command.kind) {
     case 'new-policy':
       if (identity === GLOBAL_POLICY_IDENTITY) throw new PolicyConflictError(identity, 'global');
@@ -169,18 +169,18 @@ async function changePolicy({ store, directory }: Pick<DeskServices, 'store' | '
       change = 'changed';
       break;
     case 'remove-policy':
+      if (identity !== GLOBAL_POLICY_IDENTITY && !before) throw new PolicyConflictError(identity, 'missing', [...all.keys()]);
+      await policies.remove(identity);
       // Global cannot be deleted: "removing" it resets it to the defaults.
       if (identity === GLOBAL_POLICY_IDENTITY) {
         policy = { identity, ...GLOBAL_DEFAULTS };
-        change = 'reset';
-        break;
+        scope.reason = describeChange(before, policy);
+        return { kind: 'policy-changed', change: 'reset', identity, policy };
       }
-      if (!before) throw new PolicyConflictError(identity, 'missing', [...all.keys()]);
-      await store.policies.removePolicy(identity);
       scope.reason = describeChange(before, undefined);
       return { kind: 'policy-changed', change: 'removed', identity, policy: undefined };
   }
-  await store.policies.savePolicy(policy);
+  await policies.save(policy, change === 'created' ? 'create' : 'change');
   scope.reason = describeChange(before, policy);
   return { kind: 'policy-changed', change, identity, policy };
 }

@@ -5,7 +5,6 @@ import { parsePolicyIdentity } from '../../domain/policy-admin.js';
 import { tagPolicyIdentity } from '../../domain/policy.js';
 import { summarize } from '../../domain/user.js';
 import type { TargetedEntry } from '../commands/command-entry.js';
-import { effectivePolicy } from '../shared/effective-policy.js';
 
 export const grantPolicyCommand: TargetedEntry<'grant-policy'> = {
   kind: 'grant-policy',
@@ -63,17 +62,18 @@ export const grantPolicyCommand: TargetedEntry<'grant-policy'> = {
       build: (args) => ({ kind: 'grant-policy', policyName: undefined, identity: args.required(args.positionals.join(' ') || undefined, 'policy revoke <identity>') }),
     },
   ],
-  run: async ({ store }, { scope }, command, user) => {
-    const all = await store.policies.policies();
+  run: async ({ policies }, { scope }, command, user) => {
+    const all = await policies.policies();
     const { policyName } = command;
     if (policyName !== undefined && !all.has(tagPolicyIdentity(policyName))) {
       throw new PolicyConflictError(tagPolicyIdentity(policyName), 'missing', [...all.keys()].filter((k) => k.startsWith('tag:')));
     }
-    const before = await store.policies.grantedTag(user.id);
-    await store.policies.grant(user.id, policyName);
+    const before = (await policies.governing(user, all)).grantedTag;
+    await policies.grant(user, policyName);
     scope.action = policyName === undefined ? 'revoke-policy' : 'grant-policy';
     scope.reason = JSON.stringify({ PinPolicy: [before ?? null, policyName ?? null] });
-    const effective = await effectivePolicy(store.policies, user, all);
+    // Read again: where the user falls back to (site or Global) is the authority's to say.
+    const { grantedTag: _tag, ...effective } = await policies.governing(user, all);
     return { kind: 'policy-granted', user: summarize(user), policyName, effective };
   },
 };

@@ -7,7 +7,6 @@ import type { PinPolicy } from '../../domain/policy.js';
 import { summarize } from '../../domain/user.js';
 import { authorize } from '../access.js';
 import type { PlainEntry, TargetedEntry } from '../commands/command-entry.js';
-import { effectivePolicy } from '../shared/effective-policy.js';
 
 export const showPolicyCommand: PlainEntry<'show-policy'> = {
   kind: 'show-policy',
@@ -17,14 +16,14 @@ export const showPolicyCommand: PlainEntry<'show-policy'> = {
     phrases: [{ pattern: /^(?:show )?pin[ -]?policy(?: for| of)?$/i, build: () => ({ kind: 'show-policy' }) }],
     example: 'pin policy',
   },
-  run: async ({ store }, { caller }, command) => {
-    const all = await store.policies.policies();
+  run: async ({ policies }, { caller }, command) => {
     if (command.policy === undefined) {
       // Anyone may see the policy that governs their own PIN.
-      const effective = await effectivePolicy(store.policies, caller.user, all);
+      const effective = await policies.governing(caller.user);
       return { kind: 'policy', policy: effective.policy, source: effective.scope, user: summarize(caller.user) };
     }
     authorize(caller, 'pin.status');
+    const all = await policies.policies();
     const policy = all.get(command.policy);
     if (!policy) throw new PolicyConflictError(command.policy, 'missing', [...all.keys()]);
     return { kind: 'policy', policy, source: scopeOf(command.policy) };
@@ -46,8 +45,8 @@ export const userPolicyCommand: TargetedEntry<'user-policy'> = {
     ],
     example: 'pin policy Ken Myer',
   },
-  run: async ({ store }, _ctx, _command, user) => {
-    const effective = await effectivePolicy(store.policies, user);
+  run: async ({ policies }, _ctx, _command, user) => {
+    const effective = await policies.governing(user);
     return { kind: 'policy', policy: effective.policy, source: effective.scope, user: summarize(user) };
   },
 };
@@ -80,7 +79,7 @@ export const listPoliciesCommand: PlainEntry<'list-policies'> = {
       build: (args) => ({ kind: 'show-policy', policy: parsePolicyIdentity(args.required(args.positionals[0], 'policy show <policy>')) }),
     },
   ],
-  run: async ({ store }) => ({ kind: 'policies', policies: [...(await store.policies.policies()).values()].sort(byScope) }),
+  run: async ({ policies }) => ({ kind: 'policies', policies: [...(await policies.policies()).values()].sort(byScope) }),
 };
 
 export function scopeOf(identity: string): 'tag' | 'site' | 'global' {

@@ -20,7 +20,7 @@ export const cancelRequestCommand: PlainEntry<'cancel-request'> = {
 };
 
 export async function cancelRequest(
-  services: Pick<DeskServices, 'store' | 'clock' | 'directory' | 'authority'>,
+  services: Pick<DeskServices, 'store' | 'clock' | 'directory' | 'authority' | 'policies'>,
   { caller, scope }: UseCaseContext,
   requestId: string | undefined,
 ): Promise<DeskResult> {

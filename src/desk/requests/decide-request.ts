@@ -15,7 +15,7 @@ import { loadRequest, unchangedRequest } from './request-expiry.js';
 import { requestView } from './request-view.js';
 
 export async function decideRequest(
-  services: Pick<DeskServices, 'store' | 'clock' | 'directory' | 'authority' | 'issuer' | 'settings' | 'atomically'>,
+  services: Pick<DeskServices, 'store' | 'clock' | 'directory' | 'authority' | 'policies' | 'issuer' | 'settings' | 'atomically'>,
   { caller, scope, turn }: UseCaseContext,
   requestId: string,
   decision: Decision,

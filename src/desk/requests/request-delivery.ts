@@ -7,7 +7,7 @@ import { expireDueRequests } from './request-expiry.js';
 import { personalKey, requestView } from './request-view.js';
 
 export class RequestDelivery {
-  constructor(private readonly services: Pick<DeskServices, 'store' | 'clock' | 'directory' | 'authority' | 'settings'>) {}
+  constructor(private readonly services: Pick<DeskServices, 'store' | 'clock' | 'directory' | 'authority' | 'policies' | 'settings'>) {}
 
   /** Where approval cards for a new request go: approval channels, then approvers' 1:1 chats. */
   async approverConversations(request: PinRequest): Promise<unknown[]> {

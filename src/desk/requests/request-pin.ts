@@ -33,7 +33,7 @@ export const requestPinCommand: PlainEntry<'request-pin'> = {
 };
 
 async function requestPin(
-  services: Pick<DeskServices, 'store' | 'clock' | 'directory' | 'authority' | 'settings'>,
+  services: Pick<DeskServices, 'store' | 'clock' | 'directory' | 'authority' | 'policies' | 'settings'>,
   { turn, caller, scope }: UseCaseContext,
   command: CommandOf<'request-pin'>,
 ): Promise<DeskResult> {

@@ -5,18 +5,17 @@ import type { PinRequest } from '../../domain/pin-request.js';
 import { summarize, type DirectoryUser } from '../../domain/user.js';
 import type { DeskServices } from '../dependencies.js';
 import type { RequestView } from '../results.js';
-import { effectivePolicy } from '../shared/effective-policy.js';
 
-export type ViewDeps = Pick<DeskServices, 'directory' | 'authority' | 'store' | 'clock'>;
+export type ViewDeps = Pick<DeskServices, 'directory' | 'authority' | 'policies' | 'store' | 'clock'>;
 
-export async function requestView({ directory, authority, store, clock }: ViewDeps, request: PinRequest, requester?: DirectoryUser): Promise<RequestView> {
+export async function requestView({ directory, authority, policies, clock }: ViewDeps, request: PinRequest, requester?: DirectoryUser): Promise<RequestView> {
   const user = requester ?? (await directory.getById(request.requesterId).catch(() => undefined));
   if (!user) return { request, pinLocked: false };
   const state = await authority.state(user.id, clock(), user.sipAddress).catch(() => undefined);
   return {
     request,
     requester: summarize(user),
-    policyIdentity: await effectivePolicy(store.policies, user).then((e) => e.policy.identity, () => undefined),
+    policyIdentity: await policies.governing(user).then((e) => e.policy.identity, () => undefined),
     pinLocked: state ? pinStatusAt(state, clock()).isLockedOut : false,
   };
 }

@@ -8,11 +8,11 @@ import { pinExpiry } from '../../domain/policy.js';
 import type { Permission } from '../../domain/roles.js';
 import { summarize, type DirectoryUser } from '../../domain/user.js';
 import type { PinAuthority } from '../../ports/pin-authority.js';
-import type { AuditRecord, Store } from '../../ports/store.js';
+import type { PolicyAuthority } from '../../ports/policy-authority.js';
+import type { AuditRecord } from '../../ports/store.js';
 import type { Atomically, TransactionPorts } from '../transaction.js';
 import type { Sealer } from '../../security/sealer.js';
 import type { IssuedPin, PinSetDetails } from '../results.js';
-import { effectivePolicy } from './effective-policy.js';
 import { revealAad } from './sealed-text.js';
 
 export interface IssueOptions {
@@ -41,7 +41,7 @@ export class PinIssuer {
   constructor(
     private readonly deps: {
       authority: PinAuthority;
-      store: Pick<Store, 'policies'>;
+      policies: PolicyAuthority;
       atomically: Atomically;
       sealer: Sealer;
       clock: () => Date;
@@ -56,10 +56,9 @@ export class PinIssuer {
    * audit record and its delivery record were committed together.
    */
   async issue(options: IssueOptions): Promise<IssuedPin | 'locked' | 'not-provided'> {
-    const { authority, clock, randomInt, sealer, store, settings, atomically } = this.deps;
+    const { authority, clock, randomInt, sealer, policies, settings, atomically } = this.deps;
     const { target, addressee, unlockFirst } = options;
-    const effective = await effectivePolicy(store.policies, target);
-    const { policy } = effective;
+    const { policy } = await policies.governing(target);
     const manual = options.pin !== undefined;
     const ignoreHistory = manual && options.ignoreHistory;
     const isInHistory = ignoreHistory ? undefined : await authority.historyMatcher(target.id, policy.pinHistoryCount);
@@ -79,6 +78,7 @@ export class PinIssuer {
       unlockedFirst: unlockFirst,
       addresseeName: addressee.displayName,
       permission: options.permission,
+      ...(policies.history === 'server' ? { historyBy: 'server' as const, ignoreHistoryAsked: ignoreHistory } : {}),
     };
     const sealed = sealer.seal(pin, revealAad(revealRef, addressee.id));
     const auditReason = [manual ? 'manual' : 'generated', ignoreHistory ? 'history-override' : '', unlockFirst ? 'unlocked-first' : ''].filter(Boolean).join(',');
