@@ -21,7 +21,7 @@ import type { Directory } from './ports/directory.js';
 import type { Store } from './ports/store.js';
 import type { RandomInt } from './domain/pin-generator.js';
 import { createHttpServer, type HttpServer } from './http/server.js';
-import { registerVerifyApi } from './http/verify-api.js';
+import { registerVerifyApi, VERIFY_NOT_APPLICABLE } from './http/verify-api.js';
 import { createLogger, RefusalLog } from './logger.js';
 import { checkSqliteWritable } from './adapters/sql/sqlite.js';
 import { checkReadiness } from './readiness.js';
@@ -166,7 +166,18 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     port: config.port,
     host: config.host,
     routes: (server) =>
-      registerVerifyApi(server, { verifier, apiKeys: config.verify.apiKeys, log, refusals, rateLimits: store.rateLimits, rates: config.verify.rates, clock, fingerprint }),
+      registerVerifyApi(server, {
+        verifier,
+        apiKeys: config.verify.apiKeys,
+        log,
+        refusals,
+        rateLimits: store.rateLimits,
+        rates: config.verify.rates,
+        clock,
+        fingerprint,
+        // The server checks dial-in PINs itself: PinDesk holds none to check.
+        notApplicable: config.authority.kind === 'sfb' ? VERIFY_NOT_APPLICABLE : undefined,
+      }),
   });
   // Say now, not at the first message, when the directory cannot be reached or refuses our bind.
   directory.ping().catch((err: unknown) => log.error({ err }, 'the directory is not answering; /readyz reports 503 until it does'));

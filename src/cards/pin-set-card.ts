@@ -28,10 +28,18 @@ export function pinSetCard(details: PinSetDetails, revealRef: string, revealExpi
       ['Set at', formatTime(details.changedAt)],
       ['PIN expires', details.pinExpiresAt ? formatTime(details.pinExpiresAt) : 'never'],
     ]),
+    ...historyNote(details),
     ...pinBlock(state, revealExpiresAt, own),
     ...(own ? [] : [powershell(`Set-CsClientPin -Identity "${identity}"`)]),
   ];
   return card(body, actionsFor(state, revealRef, details));
+}
+
+/** PIN_AUTHORITY=sfb: say who keeps the history, instead of implying PinDesk checked it. */
+function historyNote(details: PinSetDetails) {
+  if (details.historyBy !== 'server') return [];
+  const ignored = details.ignoreHistoryAsked ? ' `ignore-history` changed nothing.' : '';
+  return [text(`PIN history: not checked by PinDesk. The Skype for Business server keeps it and skips it for a PIN an administrator sets.${ignored}`, { isSubtle: true, size: 'Small' })];
 }
 
 export function pinSetCardFor(view: RevealView): AdaptiveCard {

@@ -105,6 +105,8 @@ export interface HelpView {
   forEveryone: readonly HelpLine[];
   /** May do more than ask for their own PIN. */
   admin: boolean;
+  /** Said to those who may set PINs when the server applies PINHistoryCount (PIN_AUTHORITY=sfb). */
+  historyBy?: 'server' | undefined;
 }
 
 /** A find result row: the user and what the caller may do to them (role and scope allowing). */

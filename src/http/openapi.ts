@@ -1,5 +1,8 @@
 // The verify API, described for the people who connect a dial-in system to it.
 
+/** What the API answers (404) with PIN_AUTHORITY=sfb, where the server checks dial-in PINs. */
+export const VERIFY_NOT_APPLICABLE = 'The verify API does not apply with PIN_AUTHORITY=sfb: dial-in PINs are verified by the Skype for Business server itself.';
+
 /** Longest value accepted in each field (a longer one is a 400 naming the field). */
 export const VERIFY_FIELD_LIMITS = { line: 64, extension: 16, sip: 256, pin: 64 } as const;
 
@@ -17,7 +20,8 @@ export const OPENAPI = {
       'Checks a dial-in conferencing PIN for the person behind a phone number, extension or SIP address, and applies the lockout rules: two failure counters, a 30-minute observation window, a one-hour temporary lockout at the local limit, and a lock until an administrator unlocks at the global limit. ' +
       'By default (VERIFY_ANSWERS=uniform) the answer is only "ok" or "invalid": a locked, expired or unset PIN and an unknown number all answer "invalid", and an unknown number is checked the same way as a real one (same steps, similar time), so a caller cannot learn which numbers have accounts. VERIFY_ANSWERS=detailed gives every state. ' +
       'Requests are limited per API key and overall (VERIFY_RATE_PER_KEY, VERIFY_RATE_TOTAL), and attempts on one number are paced (VERIFY_RATE_PER_NUMBER, default 5 a minute) so that no caller can lock out many users quickly; over a limit the answer is 429 with Retry-After. ' +
-      'Bodies are JSON only (Content-Encoding gzip or deflate accepted), at most 8 KB after decompression.',
+      'Bodies are JSON only (Content-Encoding gzip or deflate accepted), at most 8 KB after decompression. ' +
+      'With PIN_AUTHORITY=sfb the API does not apply and answers 404: dial-in PINs are verified by the Skype for Business server itself.',
   },
   paths: {
     '/api/pins/verify': {
@@ -65,6 +69,7 @@ export const OPENAPI = {
           '400': error('The body is not valid; `field` names the problem (a missing, malformed or too long field).'),
           '401': error('Missing or unknown API key.'),
           '403': error('Local development only (no credentials): the request came from a page on another site (Origin).'),
+          '404': error('PIN_AUTHORITY=sfb: the API does not apply, because dial-in PINs are verified by the Skype for Business server itself; `error` says so.'),
           '413': error('The body is larger than 8 KB (after decompression).'),
           '415': error('The body is not application/json, or its Content-Encoding is not gzip, deflate or none.'),
           '429': {

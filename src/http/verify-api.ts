@@ -13,6 +13,8 @@ import type { RefusalLog } from '../logger.js';
 import type { RateLimiter } from '../ports/store.js';
 import { OPENAPI, VERIFY_FIELD_LIMITS } from './openapi.js';
 
+export { VERIFY_NOT_APPLICABLE } from './openapi.js';
+
 const bodySchema = z
   .object({
     line: z
@@ -48,6 +50,8 @@ export interface VerifyApiOptions {
   clock: () => Date;
   /** Keyed fingerprint: numbers are counted under it, never in clear. */
   fingerprint: (text: string) => string;
+  /** Why the API does not apply (PIN_AUTHORITY=sfb): every verify request answers 404 with it. */
+  notApplicable?: string | undefined;
 }
 
 export function registerVerifyApi(server: Server, options: VerifyApiOptions): void {
@@ -69,6 +73,10 @@ export function registerVerifyApi(server: Server, options: VerifyApiOptions): vo
   }
 
   server.post('/api/pins/verify', async (req, res) => {
+    if (options.notApplicable) {
+      res.send(404, { error: options.notApplicable });
+      return;
+    }
     if (digests.length === 0) {
       res.send(503, { error: 'The verify API is not configured: set VERIFY_API_KEYS.' });
       return;

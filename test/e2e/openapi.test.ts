@@ -129,7 +129,7 @@ describe('the OpenAPI document', () => {
     expect(documented.sort()).toEqual(described.map(([method, path]) => [method, path]).sort());
   });
 
-  it('POST /api/pins/verify: a required JSON body needing pin and exactly one of line, extension, sip; bearer auth; 200, 400, 401 and 503 described', () => {
+  it('POST /api/pins/verify: a required JSON body needing pin and exactly one of line, extension, sip; bearer auth; 200, 400, 401, 404 (PIN_AUTHORITY=sfb) and 503 described', () => {
     const op = operation();
     expect(op.requestBody.required).toBe(true);
     const body = op.requestBody.content['application/json'].schema;
@@ -138,8 +138,8 @@ describe('the OpenAPI document', () => {
     expect(body.additionalProperties).toBe(false);
     expect(Object.keys(body.properties).sort()).toEqual(['extension', 'line', 'pin', 'sip']);
     expect(body.oneOf).toEqual([{ required: ['line'] }, { required: ['extension'] }, { required: ['sip'] }]);
-    expect(Object.keys(op.responses).sort()).toEqual(['200', '400', '401', '403', '413', '415', '429', '503']);
-    for (const status of ['200', '400', '401', '403', '413', '415', '429', '503']) expect(op.responses[status].content['application/json'].schema).toBeDefined();
+    expect(Object.keys(op.responses).sort()).toEqual(['200', '400', '401', '403', '404', '413', '415', '429', '503']);
+    for (const status of ['200', '400', '401', '403', '404', '413', '415', '429', '503']) expect(op.responses[status].content['application/json'].schema).toBeDefined();
     expect(op.security).toEqual([{ apiKey: [] }]);
     expect(doc.components.securitySchemes.apiKey).toEqual({ type: 'http', scheme: 'bearer' });
   });

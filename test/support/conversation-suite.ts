@@ -1,22 +1,34 @@
 // The helpdesk admin's day in the Emulator: every bullet of the first issue, over HTTP, with the
-// real server and SQLite; clicks arrive as Action.Submit messages. Parametrised by directory: the
-// demo file, OpenLDAP and Samba AD run the same conversations.
+// real server and SQLite; clicks arrive as Action.Submit messages. Parametrised by directory (the
+// demo file, OpenLDAP and Samba AD run the same conversations) and by the world the PINs and
+// policies live in (PinDesk's own store, or the Skype for Business server through the worker):
+// the same assertions, branching only where the issue says the behaviour differs.
 import Database from 'better-sqlite3';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../src/adapters/sql/sqlite.js';
 import { isPinAcceptable } from '../../src/domain/pin-rules.js';
 import { phoneNumberOf } from '../../src/domain/common-patterns.js';
 import { GLOBAL_DEFAULTS } from '../../src/domain/policy.js';
 import { action, actionsOf, cardOf, cardText, sentText, startHarness, type Harness } from './harness.js';
+import { policyConversations } from './policy-conversations.js';
+import { builtinWorld } from './worlds/builtin-world.js';
+import type { ConversationWorld } from './worlds/conversation-world.js';
 
-export function conversationSuite(directory: string, env: () => Record<string, string>): void {
-  describe(`conversations (${directory})`, () => {
+const VERIFY_KEY = 'conversation-suite-verify-key-0123456789';
+
+export function conversationSuite(directory: string, env: () => Record<string, string>, world: ConversationWorld = builtinWorld()): void {
+  describe(`conversations (${directory}, ${world.name})`, () => {
     let h: Harness;
     beforeAll(async () => {
-      h = await startHarness(env());
+      await world.setUp();
+      h = await startHarness({ VERIFY_API_KEYS: VERIFY_KEY, ...env(), ...world.env() });
+    }, 90_000);
+    afterAll(async () => {
+      await h?.stop();
+      await world.tearDown();
     });
-    afterAll(async () => h?.stop());
+    beforeEach(async () => world.syncClock(h));
 
     const pinOnCard = (card: any): string | undefined => {
       const blocks: any[] = card.body.filter((b: any) => b.type === 'TextBlock' && b.fontType === 'Monospace' && b.size === 'ExtraLarge');
@@ -47,6 +59,9 @@ export function conversationSuite(directory: string, env: () => Record<string, s
         expect(text).toContain('Policy: Global');
         expect(text).toContain('PIN expires: never');
         expect(text).toContain('Set-CsClientPin -Identity "sip:ken.myer@contoso.com"');
+        // Where the server keeps the PIN history, the card says so instead of implying PinDesk checked it.
+        if (world.history === 'server') expect(text).toContain('PIN history: not checked by PinDesk. The Skype for Business server keeps it');
+        else expect(text).not.toContain('PIN history');
         expect(pinOnCard(card)).toBeUndefined();
         const reveal = action(card, 'Reveal PIN');
         // Outside Teams, a plain Action.Submit: Web Chat and the Emulator never send Action.Execute.
@@ -62,6 +77,8 @@ export function conversationSuite(directory: string, env: () => Record<string, s
         const pin = pinOnCard(revealedCard)!;
         expect(pin).toMatch(/^\d{5}$/);
         expect(isPinAcceptable(pin, { policy: GLOBAL_DEFAULTS, phone: phoneNumberOf('tel:+14255550100') })).toBe(true);
+        // The PIN revealed is the one the authority recorded.
+        expect(await world.pinIs(h, 'kmyer', pin)).toBe(true);
         const mail = action(revealedCard, 'Email PIN to user');
         expect(mail.type).toBe('Action.OpenUrl');
         expect(mail.url).toMatch(/^mailto:ken\.myer%40contoso\.com\?subject=/);
@@ -81,9 +98,11 @@ export function conversationSuite(directory: string, env: () => Record<string, s
         expect(cardText(cardOf(plain.sent[0]))).toContain('The PIN you typed was checked');
         const shown = await pilar.submit(action(cardOf(plain.sent[0]), 'Reveal PIN'));
         expect(pinOnCard(cardOf(shown.sent[0]))).toBe('730194');
+        expect(await world.pinIs(h, 'kmeyer', '730194')).toBe(true);
 
         const cmdlet = await pilar.say('Set-CsClientPin -Identity "Ken Meyer" -Pin 481620');
         expect(cardText(cardOf(cmdlet.sent[0]))).toContain('PIN set for Ken Meyer');
+        expect(await world.pinIs(h, 'kmeyer', '481620')).toBe(true);
         const status = await pilar.say('Get-CsClientPinInfo -Identity sip:ken.meyer@contoso.com');
         const statusText = cardText(cardOf(status.sent[0]));
         expect(statusText).toContain('IsPinSet: Yes');
@@ -112,11 +131,9 @@ export function conversationSuite(directory: string, env: () => Record<string, s
       });
 
       it('applies the site and per-user policies, with history', async () => {
-        const store = await openSqliteStore(h.dataDir);
-        await store.policies.savePolicy({ identity: 'site:Dublin', minPasswordLength: 7, pinHistoryCount: 0, pinLifetimeDays: 0, allowCommonPatterns: false });
-        await store.policies.savePolicy({ identity: 'tag:StrictPin', minPasswordLength: 6, pinHistoryCount: 3, pinLifetimeDays: 90, allowCommonPatterns: false });
-        await store.policies.grant(await h.userId('asmith'), 'StrictPin');
-        await store.close();
+        await world.savePolicy(h, { identity: 'site:Dublin', minPasswordLength: 7, pinHistoryCount: 0, pinLifetimeDays: 0, allowCommonPatterns: false });
+        await world.savePolicy(h, { identity: 'tag:StrictPin', minPasswordLength: 6, pinHistoryCount: 3, pinLifetimeDays: 90, allowCommonPatterns: false });
+        await world.grant(h, 'asmith', 'StrictPin');
         const pilar = h.emulator('pilar');
 
         const dublin = await pilar.say('set pin Vera Lee');
@@ -129,10 +146,23 @@ export function conversationSuite(directory: string, env: () => Record<string, s
         const strictText = cardText(cardOf(strict.sent[0]));
         expect(strictText).toContain('Policy: tag:StrictPin');
         expect(strictText).toContain('PIN expires: 25 Feb 2027 10:00 UTC');
+        // PINLifetime: the authority itself reports the same expiry.
+        expect(cardText(cardOf((await pilar.say('pin status Alice Smith')).sent[0]))).toContain('PinExpirationTime: 25 Feb 2027 10:00 UTC');
         const again = await pilar.say('set pin Alice Smith 730194');
-        expect(again.sent[0]!.activity.text).toMatch(/last 3 PINs \(PINHistoryCount\).*ignore-history/);
         const override = await pilar.say('set pin Alice Smith 730194 ignore-history');
         expect(cardText(cardOf(override.sent[0]))).toContain('PIN set for Alice Smith');
+        if (world.history === 'pindesk') {
+          expect(again.sent[0]!.activity.text).toMatch(/last 3 PINs \(PINHistoryCount\).*ignore-history/);
+          expect(await world.timesInHistory(h, 'asmith', '730194')).toBe(2);
+        } else {
+          // The server keeps the history and skips it for a PIN an administrator sets: the same PIN
+          // is set again, and the card says who keeps the history; ignore-history is explained.
+          expect(cardText(cardOf(again.sent[0]))).toContain('PIN set for Alice Smith');
+          expect(cardText(cardOf(again.sent[0]))).toContain('skips it for a PIN an administrator sets');
+          expect(cardText(cardOf(override.sent[0]))).toContain('`ignore-history` changed nothing');
+          expect(await world.timesInHistory(h, 'asmith', '730194')).toBe(3);
+        }
+        expect(await world.pinIs(h, 'asmith', '730194')).toBe(true);
       });
     });
 
@@ -201,6 +231,11 @@ export function conversationSuite(directory: string, env: () => Record<string, s
         const ken = await help('kmyer');
         expect(ken).toMatch(/can't change other people's PINs/);
         expect(ken).not.toMatch(/pin status|find user/);
+        // Those who set PINs are told where the history rule lives, when it is the server's.
+        const historyNote = /PIN history \(PINHistoryCount\) is kept by the Skype for Business server, which skips it for a PIN an administrator sets/;
+        if (world.history === 'server') expect(pilar).toMatch(historyNote);
+        else expect(pilar).not.toMatch(historyNote);
+        for (const other of [chris, vera, ken]) expect(other).not.toMatch(historyNote);
       });
 
       it('an unknown caller is told who they appear to be', async () => {
@@ -344,8 +379,8 @@ export function conversationSuite(directory: string, env: () => Record<string, s
         // A real fault: the PIN store refuses every write to PIN records (the audit table still
         // works), so setting a PIN fails half-way through its transaction.
         const statusBefore = cardText(cardOf((await h.emulator('pilar').say('pin status Ken Myer')).sent[0]));
-        const failed = await withPinWritesFailing(h, () => h.emulator('pilar').say('set pin Ken Myer'));
-        expect(sentText(failed)).toMatch(/The PIN service failed, so nothing was changed/);
+        const failed = await world.withPinWritesFailing(h, () => h.emulator('pilar').say('set pin Ken Myer'));
+        expect(sentText(failed)).toMatch(world.failedWriteAnswer);
         expect(cardText(cardOf((await h.emulator('pilar').say('pin status Ken Myer')).sent[0]))).toBe(statusBefore);
         const rows = (await auditRows()).slice(before);
         expect(rows.map((r) => [r.actor, r.action, r.outcome, r.reason])).toEqual([
@@ -368,27 +403,9 @@ export function conversationSuite(directory: string, env: () => Record<string, s
       });
     });
 
-  });
-}
 
-/**
- * Runs `body` while the SQLite file refuses every insert or update of a PIN record (triggers that
- * raise, added and dropped through a second connection, as a failing disk or a broken backend
- * would): a real store fault that leaves the rest of the store, the audit table included, working.
- */
-async function withPinWritesFailing<T>(h: Harness, body: () => Promise<T>): Promise<T> {
-  const db = new Database(path.join(h.dataDir, 'pindesk.sqlite'));
-  db.pragma('busy_timeout = 5000');
-  try {
-    db.exec(`
-      create trigger fault_pin_insert before insert on pin_records begin select raise(abort, 'injected fault'); end;
-      create trigger fault_pin_update before update on pin_records begin select raise(abort, 'injected fault'); end;
-    `);
-    return await body();
-  } finally {
-    db.exec('drop trigger if exists fault_pin_insert; drop trigger if exists fault_pin_update;');
-    db.close();
-  }
+    policyConversations(() => h, world, VERIFY_KEY);
+  });
 }
 
 /** The reveals.sealed column of one reveal, read straight from the SQLite file. */

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { startApp, type App, type AppOptions } from '../../src/app.js';
 import { openDirectory } from '../../src/adapters/open-directory.js';
 import { loadConfig } from '../../src/config.js';
+import type { DirectoryUser } from '../../src/domain/user.js';
 import { FakeConnector, type RecordedActivity } from './fake-connector.js';
 
 export interface Harness {
@@ -21,6 +22,8 @@ export interface Harness {
   teams(member: TeamsMember, conversation?: { type: 'personal' | 'channel' | 'groupChat'; id?: string }): Chat;
   /** The directory id of an account, as the running server's directory has it. */
   userId(samAccountName: string): Promise<string>;
+  /** The account itself, as the running server's directory has it. */
+  user(samAccountName: string): Promise<DirectoryUser>;
   stop(): Promise<void>;
 }
 
@@ -114,11 +117,14 @@ export async function startHarness(env: Record<string, string> = {}, appOptions:
       });
     },
     async userId(samAccountName: string) {
+      return (await harness.user(samAccountName)).id;
+    },
+    async user(samAccountName: string) {
       const directory = await openDirectory(config);
       try {
         const user = await directory.findAccount({ samAccountName });
         if (!user) throw new Error(`no account ${samAccountName}`);
-        return user.id;
+        return user;
       } finally {
         await directory.close();
       }

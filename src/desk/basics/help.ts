@@ -11,7 +11,7 @@ export const helpCommand: PlainEntry<'help'> = {
     phrases: [{ pattern: /^(help|\?|commands|what can you do)$/i, build: () => ({ kind: 'help' }) }],
     example: 'help',
   },
-  run: async (_services, { caller }, _command, commands) => {
+  run: async ({ policies }, { caller }, _command, commands) => {
     const allowed = Object.values(commands).filter((entry) => mayRun(caller, entry.permission));
     const linesOf = (entries: typeof allowed): HelpLine[] => entries.flatMap((entry) => ('seeAlso' in entry.help ? [] : entry.help));
     // An admin is anyone who may do more than ask for their own PIN.
@@ -22,6 +22,8 @@ export const helpCommand: PlainEntry<'help'> = {
       lines: linesOf(allowed.filter((entry) => entry.permission !== 'anyone')),
       forEveryone: linesOf(allowed.filter((entry) => entry.permission === 'anyone')),
       admin,
+      // Where the server keeps the PIN history, those who set PINs are told PinDesk cannot check it.
+      ...(policies.history === 'server' && allowed.some((entry) => entry.permission === 'pin.set') ? { historyBy: 'server' as const } : {}),
     };
   },
 };
