@@ -5,9 +5,11 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { action, cardOf, cardText, sentText, startHarness, type Harness } from '../support/harness.js';
-import { FakeSfb, fakeModulePath, pwsh, pwshAvailable } from '../support/sfb/pwsh.js';
+import { FakeSfb, fakeModulePath, pwsh, pwshAvailable, type CallRecord } from '../support/sfb/pwsh.js';
 
 const KEN = 'sip:ken.myer@contoso.com';
+const PIN_CMDLET = /ClientPin/;
+const pinCalls = (calls: CallRecord[]) => calls.filter((c) => PIN_CMDLET.test(c.cmdlet));
 const sha = (text: string) => createHash('sha256').update(text).digest('hex');
 const pinOnCard = (card: any): string | undefined =>
   card.body.filter((b: any) => b.type === 'TextBlock' && b.fontType === 'Monospace' && b.size === 'ExtraLarge')[0]?.text;
@@ -58,7 +60,14 @@ describe.runIf(pwshAvailable())('PIN_AUTHORITY=sfb over the local worker (real p
     const text = cardText(cardOf((await h.emulator('pilar').say('pin status Ken Myer')).sent[0]));
     expect(text).toContain('IsPinSet: Yes');
     expect(text).toContain('IsLockedOut: No');
-    expect(fake.calls().slice(before)).toEqual([expect.objectContaining({ cmdlet: 'Get-CsClientPinInfo', parameters: { Identity: KEN } })]);
+    const calls = fake.calls().slice(before);
+    expect(pinCalls(calls)).toEqual([expect.objectContaining({ cmdlet: 'Get-CsClientPinInfo', parameters: { Identity: KEN } })]);
+    // The governing policy shown is the server's: the user's PinPolicy and pool, the pool's site, the policies.
+    expect(calls.filter((c) => !PIN_CMDLET.test(c.cmdlet)).map((c) => [c.cmdlet, c.parameters['Identity'] ?? null])).toEqual([
+      ['Get-CsUser', KEN],
+      ['Get-CsPool', 'pool01.contoso.com'],
+      ['Get-CsPinPolicy', null],
+    ]);
   });
 
   it('lock pin, then set pin is refused and offers Unlock and set, which unlocks then sets on the server', async () => {
@@ -71,7 +80,7 @@ describe.runIf(pwshAvailable())('PIN_AUTHORITY=sfb over the local worker (real p
     const before = fake.calls().length;
     const done = await anne.submit(action(refusal, 'Unlock and set'));
     expect(cardText(cardOf(done.sent.find((s) => s.kind === 'send')))).toContain('PIN unlocked and set for Ken Myer');
-    expect(fake.calls().slice(before).map((c) => [c.cmdlet, c.parameters['Identity']])).toEqual([['Unlock-CsClientPin', KEN], ['Set-CsClientPin', KEN]]);
+    expect(pinCalls(fake.calls().slice(before)).map((c) => [c.cmdlet, c.parameters['Identity']])).toEqual([['Unlock-CsClientPin', KEN], ['Set-CsClientPin', KEN]]);
     expect(cardText(cardOf((await anne.say('pin status Ken Myer')).sent[0]))).toContain('IsLockedOut: No');
   });
 
@@ -89,14 +98,13 @@ describe.runIf(pwshAvailable())('PIN_AUTHORITY=sfb over the local worker (real p
     expect(sentText(await h.emulator('pilar').say('set pin Mark Hanson'))).toMatch(/Mark Hanson is not enabled for Skype for Business/);
     expect(fake.calls().slice(before)).toEqual([]);
     expect(sentText(await h.emulator('pilar').say('set pin Ken Meyer'))).toMatch(/Ken Meyer is not enabled for Skype for Business/);
-    expect(fake.calls().slice(before)).toEqual([expect.objectContaining({ cmdlet: 'Set-CsClientPin', parameters: expect.objectContaining({ Identity: 'sip:ken.meyer@contoso.com' }) })]);
+    expect(pinCalls(fake.calls().slice(before))).toEqual([expect.objectContaining({ cmdlet: 'Set-CsClientPin', parameters: expect.objectContaining({ Identity: 'sip:ken.meyer@contoso.com' }) })]);
   });
 
   it('the server only ever got SIP addresses, never a display name or free text', () => {
-    // (Get-CsPinPolicy without an identity is the test itself seeding the fake's state.)
-    const pinCalls = fake.calls().filter((c) => /ClientPin/.test(c.cmdlet));
-    expect(fake.calls().filter((c) => !/ClientPin/.test(c.cmdlet)).map((c) => c.cmdlet)).toEqual(['Get-CsPinPolicy']);
-    const identities = pinCalls.map((c) => c.parameters['Identity']);
+    // Besides the PIN cmdlets, only the reads of the governing policy (Get-CsPool gets a pool's FQDN).
+    expect(new Set(fake.calls().filter((c) => !PIN_CMDLET.test(c.cmdlet)).map((c) => c.cmdlet))).toEqual(new Set(['Get-CsUser', 'Get-CsPool', 'Get-CsPinPolicy']));
+    const identities = fake.calls().filter((c) => PIN_CMDLET.test(c.cmdlet) || c.cmdlet === 'Get-CsUser').map((c) => c.parameters['Identity']);
     expect(identities.length).toBeGreaterThan(5);
     for (const identity of identities) expect(identity).toMatch(/^sip:[a-z.]+@contoso\.com$/);
     expect(JSON.stringify(fake.calls())).not.toMatch(/Ken Myer|Mark Hanson|Ken Meyer/);
