@@ -21,7 +21,8 @@ export class BuiltInPolicies implements PolicyAuthority {
     return { ...resolveEffectivePolicy({ grantedTag, site: user.site }, all), grantedTag };
   }
 
-  save(policy: PinPolicy): Promise<void> {
+  /** The store keeps the whole policy, created or changed alike. */
+  save(policy: PinPolicy, _how?: 'create' | 'change'): Promise<void> {
     return this.store.savePolicy(policy);
   }
 
