@@ -195,7 +195,7 @@ describe('bounded fields and masked targets', () => {
   it('the OpenAPI description tells the truth: limits, 413, 415, 429 with Retry-After', async () => {
     const openapi = (await (await fetch(`${h.app.url}/api/openapi.json`)).json()) as any;
     const post = openapi.paths['/api/pins/verify'].post;
-    expect(Object.keys(post.responses).sort()).toEqual(['200', '400', '401', '403', '413', '415', '429', '503']);
+    expect(Object.keys(post.responses).sort()).toEqual(['200', '400', '401', '403', '404', '413', '415', '429', '503']);
     expect(post.responses['429'].headers['Retry-After']).toBeDefined();
     const fields = post.requestBody.content['application/json'].schema.properties;
     expect(Object.fromEntries(Object.entries(fields).map(([name, schema]: [string, any]) => [name, schema.maxLength]))).toEqual({ line: 64, extension: 16, sip: 256, pin: 64 });
