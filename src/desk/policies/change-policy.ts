@@ -153,7 +153,7 @@ async function changePolicy({ policies, directory }: Pick<DeskServices, 'policie
     scope.target = identity;
   }
   const before = all.get(identity);
-  let policy: PinPolicy | undefined;
+  let policy: PinPolicy;
   let change: 'created' | 'changed';
   switch (command.kind) {
     case 'new-policy':
@@ -168,17 +168,14 @@ async function changePolicy({ policies, directory }: Pick<DeskServices, 'policie
       policy = { identity, ...applyPolicyChange(settingsOf(before), command.change) };
       change = 'changed';
       break;
-    case 'remove-policy':
+    case 'remove-policy': {
       if (identity !== GLOBAL_POLICY_IDENTITY && !before) throw new PolicyConflictError(identity, 'missing', [...all.keys()]);
       await policies.remove(identity);
       // Global cannot be deleted: "removing" it resets it to the defaults.
-      if (identity === GLOBAL_POLICY_IDENTITY) {
-        policy = { identity, ...GLOBAL_DEFAULTS };
-        scope.reason = describeChange(before, policy);
-        return { kind: 'policy-changed', change: 'reset', identity, policy };
-      }
-      scope.reason = describeChange(before, undefined);
-      return { kind: 'policy-changed', change: 'removed', identity, policy: undefined };
+      const after = identity === GLOBAL_POLICY_IDENTITY ? { identity, ...GLOBAL_DEFAULTS } : undefined;
+      scope.reason = describeChange(before, after);
+      return { kind: 'policy-changed', change: after ? 'reset' : 'removed', identity, policy: after };
+    }
   }
   await policies.save(policy, change === 'created' ? 'create' : 'change');
   scope.reason = describeChange(before, policy);
