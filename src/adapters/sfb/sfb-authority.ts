@@ -55,7 +55,7 @@ export class SfbPinAuthority implements PinAuthority {
         // The unlock happened: say so, whatever stopped the set (a policy refusal, a dead worker).
         const reason = error instanceof SfbError ? this.reasonOf(error) : 'the PIN service failed';
         if (error instanceof SfbError) this.onFailure(error);
-        throw new BackendError(error, { reason, changed: error instanceof SfbError && error.details.outcomeUnknown ? 'unknown' : 'unlocked' });
+        throw new BackendError(error, { reason, changed: error instanceof SfbError && error.details.outcomeUnknown ? 'unlocked-set-unknown' : 'unlocked' });
       }
       return 'set';
     }
