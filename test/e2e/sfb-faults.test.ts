@@ -3,8 +3,8 @@
 // control, remoting, an error the worker does not know), a slow restart; hung past SFB_TIMEOUT. Each gives a clear chat
 // answer that says truthfully what changed, and a working worker afterwards.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { cardOf, cardText, sentText, type Harness, type Turn } from '../support/harness.js';
-import { alive, dbRows, groupMembers, logged, startSfbHarness, waitFor, workerPid } from '../support/sfb/chat.js';
+import { action, cardOf, cardText, sentText, type Harness, type Turn } from '../support/harness.js';
+import { alive, dbRows, groupMembers, KEN, logged, startSfbHarness, waitFor, workerPid } from '../support/sfb/chat.js';
 import { FakeSfb, pwshAvailable } from '../support/sfb/pwsh.js';
 
 /** The answer to a set whose outcome PinDesk cannot know: it must never claim nothing changed. */
@@ -139,6 +139,42 @@ describe.runIf(pwshAvailable())('PIN_AUTHORITY=sfb: faults of a running worker, 
     expect(logText).toMatch(/the back-end database rejected the write\. the back-end database rejected the write\. the back-end database rejected the write\./);
     expect(h.logLines.join('\n')).not.toContain(pin);
   }, 60_000);
+
+  /** Locks Ken's PIN, then `set pin` is refused with "Unlock and set" on the card: clicks it under `fault` on Set-CsClientPin. */
+  async function unlockAndSetUnder(fault: string, during?: () => Promise<void>): Promise<string> {
+    const anne = h.emulator('anne');
+    await anne.say('lock pin Ken Myer');
+    const refusal = cardOf((await anne.say('set pin Ken Myer')).sent[0]);
+    fake.fault('Set-CsClientPin', fault);
+    const before = setCalls();
+    const answer = anne.submit(action(refusal, 'Unlock and set'));
+    if (during) {
+      expect(await waitFor(() => setCalls() > before)).toBe(true);
+      await during();
+    }
+    const text = sentText(await answer);
+    fake.fault('Set-CsClientPin', undefined);
+    expect(fake.state().users.find((u: { SipAddress: string }) => u.SipAddress === KEN).IsLockedOut).toBe(false);
+    return text;
+  }
+
+  it('Unlock and set, the set refused by RBAC: "unlocked, but setting the PIN failed", the old PIN unchanged', async () => {
+    const pinBefore = fake.state().users.find((u: { SipAddress: string }) => u.SipAddress === KEN).PinSha256;
+    const text = await unlockAndSetUnder('access-denied');
+    expect(text).toMatch(/The PIN was unlocked, but setting the PIN failed: the PinDesk service account lacks a role that allows Set-CsClientPin for this user\. The old PIN is unchanged and now unlocked/);
+    expect(fake.state().users.find((u: { SipAddress: string }) => u.SipAddress === KEN).PinSha256).toBe(pinBefore);
+    await statusWorks();
+  }, 90_000);
+
+  it('Unlock and set, the worker killed during the set: says the PIN was unlocked and the set\'s outcome is unknown', async () => {
+    const first = workerPid(h)!;
+    const text = await unlockAndSetUnder('sleep:120000', async () => process.kill(-first, 'SIGKILL'));
+    expect(text).toMatch(/The PIN was unlocked, but/);
+    expect(text).toMatch(/can't tell whether the new PIN was set/);
+    expect(text).not.toMatch(/PIN is unchanged|nothing was changed/);
+    await statusWorks();
+    expect(workerPid(h)).not.toBe(first);
+  }, 90_000);
 
   it('a slow restart: commands sent while the new worker imports the module wait for it, then answer', async () => {
     const first = workerPid(h)!;
