@@ -181,4 +181,15 @@ describe.runIf(pwshAvailable())('PIN_AUTHORITY=sfb: injection typed in chat neve
     }
     sameWorker();
   }, 180_000);
+
+  it('a policy name: refused as not a policy identity, with nothing sent to the server', async () => {
+    for (const text of INJECTIONS) {
+      const quoted = `'${typed(text).replace(/'/g, "''")}'`;
+      for (const command of [`New-CsPinPolicy -Identity ${quoted} -MinPasswordLength 6`, `Set-CsPinPolicy -Identity ${quoted} -MinPasswordLength 6`, `Remove-CsPinPolicy -Identity ${quoted}`, `Grant-CsPinPolicy -Identity inj0 -PolicyName ${quoted}`]) {
+        const calls = await callsOf(async () => expect(sentText(await h.emulator('anne').say(command)), command).toMatch(/is not a policy identity|policy name|There is no PIN policy/i));
+        expect(calls, command).toEqual([]);
+      }
+    }
+    sameWorker();
+  }, 180_000);
 });
