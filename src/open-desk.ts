@@ -138,7 +138,11 @@ async function openSfb(settings: SfbSettings, directory: Directory, log: Logger)
   });
   // A worker that cannot start now is logged; the next operation tries again (and answers clearly).
   await worker.start().catch((err: unknown) => log.error({ err }, 'the Skype for Business worker could not start'));
-  const refused = (err: SfbError) => log.error({ err: { kind: err.kind, message: err.message, ...err.details } }, 'the Skype for Business server refused');
+  // The full error for the operator, under its own key: pino's `err` serializer keeps only what an
+  // Error instance has, so a plain object there was logged as { type: 'object' }. The worker masked
+  // the PIN and digit runs in it already; digit runs are masked here again.
+  const refused = (err: SfbError) =>
+    log.error({ failure: { kind: err.kind, message: maskDigits(err.message), ...err.details } }, 'the Skype for Business server refused');
   const authority = new SfbPinAuthority(worker, directory, refused);
   return { worker, authority, policies: new SfbPolicies(worker, refused) };
 }

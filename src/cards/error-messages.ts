@@ -99,6 +99,8 @@ export const MESSAGES: MessageCatalogue = {
         return `${reason}. I can't tell whether the change was made: check with \`pin status\` before trying again.`;
       case 'unlocked':
         return `The PIN was unlocked, but setting the PIN failed: ${reason}. The old PIN is unchanged and now unlocked; try \`set pin\` again.`;
+      case 'unlocked-set-unknown':
+        return `The PIN was unlocked, but I can't tell whether the new PIN was set: ${reason}. Check with \`pin status\` before trying again.`;
     }
   },
 };

@@ -170,8 +170,11 @@ export class DirectoryUnavailableError extends DeskError {
   }
 }
 
-/** What a failed PIN operation changed: nothing, unknown (a deadline passed mid-change), or only the unlock of "Unlock and set". */
-export type BackendChange = 'nothing' | 'unknown' | 'unlocked';
+/**
+ * What a failed PIN operation changed: nothing, unknown (a deadline passed mid-change), only the
+ * unlock of "Unlock and set", or that unlock and an unknown outcome of its set.
+ */
+export type BackendChange = 'nothing' | 'unknown' | 'unlocked' | 'unlocked-set-unknown';
 
 export class BackendError extends DeskError {
   readonly code = 'backend-error';

@@ -126,6 +126,22 @@ const SAMPLES: { [C in ErrorCode]: ReadonlyArray<readonly [ErrorByCode[C], strin
       new BackendError(new Error('SQLITE_BUSY')),
       'The PIN service failed, so nothing was changed. Try again in a minute; if it keeps failing, tell your PinDesk administrator.',
     ],
+    [
+      new BackendError(undefined, { reason: 'PinDesk could not reach the Skype for Business server', changed: 'nothing' }),
+      'PinDesk could not reach the Skype for Business server, so nothing was changed. Try again in a minute; if it keeps failing, tell your PinDesk administrator.',
+    ],
+    [
+      new BackendError(undefined, { reason: 'the Skype for Business server did not answer in time', changed: 'unknown' }),
+      "the Skype for Business server did not answer in time. I can't tell whether the change was made: check with `pin status` before trying again.",
+    ],
+    [
+      new BackendError(undefined, { reason: 'the server refused: code 12345', changed: 'unlocked' }),
+      'The PIN was unlocked, but setting the PIN failed: the server refused: code ••••. The old PIN is unchanged and now unlocked; try `set pin` again.',
+    ],
+    [
+      new BackendError(undefined, { reason: 'the Skype for Business worker is not available.', changed: 'unlocked-set-unknown' }),
+      "The PIN was unlocked, but I can't tell whether the new PIN was set: the Skype for Business worker is not available. Check with `pin status` before trying again.",
+    ],
   ],
   'out-of-scope': [
     [

@@ -55,7 +55,7 @@ export class SfbPinAuthority implements PinAuthority {
         // The unlock happened: say so, whatever stopped the set (a policy refusal, a dead worker).
         const reason = error instanceof SfbError ? this.reasonOf(error) : 'the PIN service failed';
         if (error instanceof SfbError) this.onFailure(error);
-        throw new BackendError(error, { reason, changed: error instanceof SfbError && error.details.outcomeUnknown ? 'unknown' : 'unlocked' });
+        throw new BackendError(error, { reason, changed: error instanceof SfbError && error.details.outcomeUnknown ? 'unlocked-set-unknown' : 'unlocked' });
       }
       return 'set';
     }
@@ -137,7 +137,9 @@ export class SfbPinAuthority implements PinAuthority {
       case 'busy':
         return 'the Skype for Business worker is busy, try again';
       case 'unavailable':
-        return 'the Skype for Business worker is not available';
+        // A worker that died during the operation (outcome known or not) is replaced for the next
+        // one: "not available" would tell the user not to retry.
+        return error.details.outcomeUnknown === undefined ? 'the Skype for Business worker is not available' : 'the Skype for Business worker stopped during the operation and is restarted for the next one';
       case 'protocol':
         return 'the Skype for Business worker misbehaved and was restarted';
       case 'not-found':

@@ -90,7 +90,7 @@ export class FakeSfb {
     writeFileSync(this.stateFile, JSON.stringify(state, null, 2));
   }
 
-  /** Sets (or clears, with undefined) a fault on one cmdlet: access-denied, remoting, hang, sleep:<ms>, stdout, exit, noisy. */
+  /** Sets (or clears, with undefined) a fault on one cmdlet: access-denied, remoting, hang, sleep:<ms>, stdout, garbage, exit, noisy, error:<text> (`{pin}` is the PIN received); on 'Import-Module': sleep:<ms> or fail. */
   fault(cmdlet: string, fault: string | undefined): void {
     const state = this.state();
     state.faults = state.faults ?? {};
