@@ -15,6 +15,9 @@ import {
   type Operations,
   type SfbErrorKind,
 } from './protocol.js';
+import { hashFingerprint, workerArguments, workerEnvironment } from './worker-defaults.js';
+
+export { workerArguments, workerEnvironment } from './worker-defaults.js';
 
 export interface PowerShellWorkerOptions {
   /** The program to start: `pwsh` or `powershell.exe` (SFB_PWSH), or the ssh client (./worker-command.ts). */
@@ -47,19 +50,6 @@ export type WorkerEvent =
 
 /** Largest stdout line accepted from the worker (a policy list is small; anything bigger is a fault). */
 const MAX_RESPONSE_BYTES = 1024 * 1024;
-const SECRET_ENV = /PIN|SECRET|PASSWORD|TOKEN|KEY|CREDENTIAL/i;
-
-/** This process's environment without anything that looks like a secret, for the worker. */
-export function workerEnvironment(base: NodeJS.ProcessEnv = process.env, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(base)) if (!SECRET_ENV.test(name)) env[name] = value;
-  return { ...env, POWERSHELL_TELEMETRY_OPTOUT: '1', POWERSHELL_UPDATECHECK: 'Off', DOTNET_CLI_TELEMETRY_OPTOUT: '1', ...extra };
-}
-
-/** The fixed arguments: nothing in them comes from a request. */
-export function workerArguments(script: string): string[] {
-  return ['-NoLogo', '-NoProfile', '-NonInteractive', '-File', script];
-}
 
 interface Pending {
   id: string;
@@ -269,7 +259,7 @@ export class PowerShellWorker {
           const parsed = parseWorkerLine(line);
           if (parsed?.type === 'ready') {
             if (parsed.protocol !== PROTOCOL_VERSION) return settle(new SfbError('unavailable', `the worker speaks protocol ${parsed.protocol}, PinDesk speaks ${PROTOCOL_VERSION}`, op ? { op } : {}));
-            if (this.options.expectedHash && parsed.hash !== this.options.expectedHash) return settle(new SfbError('unavailable', `the worker script run by ${label} has SHA-256 ${String(parsed.hash).slice(0, 64)}, but PinDesk's copy of sfb/pindesk-worker.ps1 has ${this.options.expectedHash}: install this PinDesk version's script there, byte for byte`, op ? { op } : {}));
+            if (this.options.expectedHash && parsed.hash !== this.options.expectedHash) return settle(new SfbError('unavailable', `the worker script run by ${label} differs from PinDesk's copy of sfb/pindesk-worker.ps1 (SHA-256 ${hashFingerprint(parsed.hash)}… there, ${hashFingerprint(this.options.expectedHash)}… here): install this PinDesk version's script there, byte for byte`, op ? { op } : {}));
             this.hash = parsed.hash;
             this.current = worker;
             this.starts++;

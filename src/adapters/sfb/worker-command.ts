@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { SfbSettings, SshSettings } from '../../sfb-settings.js';
-import { workerArguments, workerEnvironment } from './powershell-worker.js';
+import { workerArguments, workerEnvironment } from './worker-defaults.js';
 
 export interface WorkerCommand {
   command: string;
