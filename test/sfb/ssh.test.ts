@@ -87,7 +87,7 @@ describe.runIf(pwshAvailable() && sshdAvailable())('SFB_TRANSPORT=ssh (real ssh,
   }, 60_000);
 
   it('a hung operation: deadline, the ssh client killed, a clear answer; the next call opens a new connection', async () => {
-    const worker = sshd.worker({}, { timeoutMs: 4_000 });
+    const worker = sshd.worker({}, { timeoutMs: 6_000 });
     await worker.start();
     const firstClient = worker.pid!;
     sshd.fake.fault('Lock-CsClientPin', 'hang');

@@ -58,6 +58,8 @@ export class Sshd {
   readonly staleKey = path.join(this.dir, 'stale_ed25519');
   readonly knownHosts = path.join(this.dir, 'known_hosts');
   readonly wrongKnownHosts = path.join(this.dir, 'known_hosts_wrong');
+  /** Each forced command appends its pid here. */
+  readonly pidsFile = path.join(this.dir, 'worker-pids');
   readonly user = userInfo().username;
   readonly fake = new FakeSfb();
   port = 0;
@@ -81,8 +83,6 @@ export class Sshd {
     chmodSync(file, 0o755);
     return file;
   }
-
-  readonly pidsFile = path.join(this.dir, 'worker-pids');
 
   /** The pids of every forced command the server ran (one per accepted connection; the wrapper's, which pwsh keeps or is a child of). */
   workerPids(): number[] {
