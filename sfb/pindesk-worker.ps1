@@ -5,7 +5,7 @@
 #            {"id":"<1-64 chars>","op":"<operation>","args":{...}}   (optional "v":1)
 #   stdout : protocol lines ONLY, one JSON object per line, UTF-8 without BOM:
 #            {"type":"ready","protocol":1,"hash":"<sha256 of this file>"}    once, after the import
-#            {"type":"fatal","error":{...}}                                   the import failed; exit 1
+#            {"type":"fatal","error":{...}}                                   the import (or session) failed; exit 1
 #            {"id":"...","ok":true,"result":{...}}                            one per request
 #            {"id":"...","ok":false,"error":{"kind":"...","message":"...","fqid":"...","category":"..."}}
 #
@@ -14,8 +14,21 @@
 # No Invoke-Expression, no script text made from data. Every value is validated again here.
 #
 # A PIN arrives only inside a request line on stdin; it is never written to a log, an error
-# message or an output line.
+# message or an output line. End of input (PinDesk closed the pipe, or the ssh connection ended)
+# ends the worker.
+#
+# Where the cmdlets run: by default this runspace, after Import-Module $env:SFB_MODULE. With
+# SFB_POOL_FQDN set (the SFB_TRANSPORT=ssh setup on a management host), in a session to the pool's
+# https://<pool>/OcsPowershell endpoint opened with the credential in SFB_CREDENTIAL_FILE (an
+# Export-Clixml file, DPAPI-protected for this account on this machine): a key-authenticated SSH
+# logon has no network credential of its own (the "double hop"), and the server's role-based access
+# control then applies. The same fixed table runs there as commands with parameters, which also
+# works against an endpoint in NoLanguage mode.
+#
+# Written for Windows PowerShell 5.1 as well as 7.4+: no ??, ?., ternary, && or ||, no 7-only
+# parameters (test/sfb/static.test.ts checks the tokens).
 
+#Requires -Version 5.1
 Set-StrictMode -Version 2.0
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
@@ -43,7 +56,7 @@ $ErrorMap = @(
     @{ Kind = 'locked';        Fqid = '^(PinLockedOut|PinLocked)'; Category = @(); Message = @('PIN (is|has been) locked', 'must be unlocked') }
     # In an RBAC-limited remote session (https://<pool>/OcsPowershell) a cmdlet the role lacks does not exist.
     @{ Kind = 'access-denied'; Fqid = '^(AccessDenied|UnauthorizedAccess|CommandNotFoundException|InsufficientRights)'; Category = @('PermissionDenied', 'SecurityError'); Message = @('access (is )?denied', 'not authorized', 'does not have (the )?permission') }
-    @{ Kind = 'remoting';      Fqid = '^(PSSessionStateBroken|PSRemotingTransportException|WinRM|RemoteRunspace|PSSessionOpenFailed)'; Category = @('OpenError', 'ConnectionError', 'ResourceUnavailable', 'AuthenticationError'); Message = @('WinRM', 'remote server', 'connecting to (the )?remote') }
+    @{ Kind = 'remoting';      Fqid = '^(PSSessionStateBroken|PSRemotingTransportException|WinRM|RemoteRunspace|PSSessionOpenFailed|InvalidRunspaceState|PSRemotingDataStructureException)'; Category = @('OpenError', 'ConnectionError', 'ResourceUnavailable', 'AuthenticationError'); Message = @('WinRM', 'remote server', 'connecting to (the )?remote') }
     @{ Kind = 'timeout';       Fqid = '^(OperationTimeout|Timeout)'; Category = @('OperationTimeout'); Message = @('timed? ?out') }
 )
 
@@ -90,6 +103,11 @@ $Reads = @{
 # the console is sent to stderr, so a stray Console.Write cannot break the protocol.
 # ---------------------------------------------------------------------------------------------
 $Utf8 = New-Object System.Text.UTF8Encoding($false)
+# Windows PowerShell 5.1 defaults to the OEM code page (and may add a BOM): UTF-8 without BOM
+# everywhere. Setting the console's encodings fails where there is no console: then only the
+# private reader and writer below matter, and they are UTF-8 already.
+$OutputEncoding = $Utf8
+try { [Console]::OutputEncoding = $Utf8; [Console]::InputEncoding = $Utf8 } catch { $null = $_ }
 $StdOut = New-Object System.IO.StreamWriter([Console]::OpenStandardOutput(), $Utf8)
 $StdOut.AutoFlush = $true
 $StdOut.NewLine = "`n"
@@ -153,7 +171,12 @@ function ConvertTo-ErrorObject($record, [string]$pin) {
 # Runs one cmdlet from the table with already-validated parameters. Returns its output; throws the
 # first error record (terminating or not) as an ErrorRecord-carrying exception.
 function Invoke-Fixed([string]$cmdlet, $parameters) {
-    $ps = [powershell]::Create([System.Management.Automation.RunspaceMode]::CurrentRunspace)
+    if ($null -ne $RemoteRunspace) {
+        $ps = [powershell]::Create()
+        $ps.Runspace = $RemoteRunspace
+    } else {
+        $ps = [powershell]::Create([System.Management.Automation.RunspaceMode]::CurrentRunspace)
+    }
     try {
         $null = $ps.AddCommand($cmdlet)
         foreach ($name in $parameters.Keys) { $null = $ps.AddParameter($name, $parameters[$name]) }
@@ -234,7 +257,7 @@ function ConvertTo-PolicyObject($p) {
 
 function Invoke-Operation([string]$op, $requestArgs) {
     if ($op -eq 'ping') {
-        return [ordered]@{ pong = $true; psVersion = $PSVersionTable.PSVersion.ToString(); edition = [string](Get-Prop $PSVersionTable 'PSEdition') }
+        return [ordered]@{ pong = $true; psVersion = $PSVersionTable.PSVersion.ToString(); edition = [string](Get-Prop $PSVersionTable 'PSEdition'); target = $Target }
     }
     if ($op -eq 'user-policy') {
         $spec = @{ Field = 'identity'; Type = 'sip'; Required = $true }
@@ -297,6 +320,18 @@ function Invoke-Operation([string]$op, $requestArgs) {
     }
 }
 
+# The pool's remote endpoint, with the operator's stored credential (never a password in text).
+function Open-PoolSession([string]$fqdn, [string]$credentialFile) {
+    if ($fqdn -notmatch '^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$') {
+        throw (New-Failure 'remoting' 'SFB_POOL_FQDN: not a fully qualified host name of the pool (like pool01.contoso.com)')
+    }
+    if (-not $credentialFile) { throw (New-Failure 'remoting' 'SFB_CREDENTIAL_FILE: required with SFB_POOL_FQDN (Get-Credential | Export-Clixml, as the account the worker runs as)') }
+    if (-not (Test-Path -LiteralPath $credentialFile -PathType Leaf)) { throw (New-Failure 'remoting' 'SFB_CREDENTIAL_FILE: the file does not exist') }
+    $credential = Import-Clixml -LiteralPath $credentialFile
+    if ($credential -isnot [System.Management.Automation.PSCredential]) { throw (New-Failure 'remoting' 'SFB_CREDENTIAL_FILE: the file does not hold a credential (Get-Credential | Export-Clixml)') }
+    return New-PSSession -ConnectionUri ('https://' + $fqdn + '/OcsPowershell') -Credential $credential -ErrorAction Stop -WarningAction SilentlyContinue
+}
+
 function Read-RequestLine {
     # Returns $null at end of input, '' for a blank line, a [pscustomobject] @{ TooLong = $true } for
     # a line over the limit (discarded without being parsed), else the line.
@@ -323,12 +358,31 @@ function Read-RequestLine {
 $ScriptHash = (Get-FileHash -Algorithm SHA256 -LiteralPath $PSCommandPath).Hash.ToLowerInvariant()
 $ModuleName = $env:SFB_MODULE
 if (-not $ModuleName) { $ModuleName = 'SkypeForBusiness' }
+$PoolFqdn = $env:SFB_POOL_FQDN
+$Session = $null
+$RemoteRunspace = $null
+$Target = 'module ' + $ModuleName
 try {
-    $null = Import-Module -Name $ModuleName -ErrorAction Stop -WarningAction SilentlyContinue -Verbose:$false 3>$null 4>$null 5>$null 6>$null
+    if ($PoolFqdn) {
+        $Target = 'pool ' + $PoolFqdn
+        $Session = Open-PoolSession $PoolFqdn $env:SFB_CREDENTIAL_FILE
+        $RemoteRunspace = $Session.Runspace
+    } else {
+        $null = Import-Module -Name $ModuleName -ErrorAction Stop -WarningAction SilentlyContinue -Verbose:$false 3>$null 4>$null 5>$null 6>$null
+    }
 } catch {
     $failure = ConvertTo-ErrorObject $_ $null
-    $failure['kind'] = 'server'
-    $failure['message'] = Protect-Text ("cannot import module '$ModuleName': " + $_.Exception.Message) $null
+    $text = [string]$_.Exception.Message
+    if ($text -match '^pindesk:([\w-]+):(.*)$') {
+        $failure['kind'] = $Matches[1]
+        $failure['message'] = Protect-Text $Matches[2] $null
+    } elseif ($PoolFqdn) {
+        if ($failure['kind'] -eq 'server') { $failure['kind'] = 'remoting' }
+        $failure['message'] = Protect-Text ("cannot open a session to https://$PoolFqdn/OcsPowershell: " + $text) $null
+    } else {
+        $failure['kind'] = 'server'
+        $failure['message'] = Protect-Text ("cannot import module '$ModuleName': " + $text) $null
+    }
     Send-Line ([ordered]@{ type = 'fatal'; protocol = $ProtocolVersion; error = $failure })
     exit 1
 }
@@ -370,5 +424,8 @@ while ($true) {
         Send-Line ([ordered]@{ id = $id; ok = $false; error = $errorObject })
     }
     $pin = $null
+    # A broken session to the pool cannot recover here: exit, and PinDesk starts a new worker (and session).
+    if ($null -ne $RemoteRunspace -and [string]$RemoteRunspace.RunspaceStateInfo.State -ne 'Opened') { exit 3 }
 }
+if ($null -ne $Session) { Remove-PSSession -Session $Session -ErrorAction SilentlyContinue }
 exit 0

@@ -1,7 +1,6 @@
 // Settings come from environment variables, validated once at start-up. A bad value stops the
 // process with a message naming the variable. With app credentials present PinDesk is in
 // production and fails closed: no anonymous callers, no demo directory unless asked for.
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -12,9 +11,11 @@ import { isLoopbackHost } from './http/loopback.js';
 import { ConfigError } from './config-error.js';
 import { anyDuration, duration, flag, key, optionalText, rate, type Rate } from './setting-types.js';
 import { jsonSetting, previousKeys, readSetting, scopedRoles, tenants, verifyKeys } from './setting-values.js';
+import { sfbSettings, type SfbSettings } from './sfb-settings.js';
 
 export { ConfigError } from './config-error.js';
 export type { Rate } from './setting-types.js';
+export type { SfbSettings, SshSettings } from './sfb-settings.js';
 
 export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const DEMO_DIRECTORY_FILE = path.join(PACKAGE_ROOT, 'demo', 'directory.json');
@@ -86,6 +87,12 @@ export const envSchema = z.object({
   SFB_MODULE: z.string().trim().min(1).default('SkypeForBusiness'),
   SFB_TIMEOUT: duration.default(20_000),
   SFB_TRANSPORT: z.enum(['local', 'ssh']).default('local'),
+  SFB_SSH: optionalText,
+  SFB_SSH_HOST: optionalText,
+  SFB_SSH_PORT: z.coerce.number().int().min(1).max(65535).default(22),
+  SFB_SSH_USER: optionalText,
+  SFB_SSH_KEY_FILE: optionalText,
+  SFB_SSH_KNOWN_HOSTS: optionalText,
 });
 
 export interface Config {
@@ -127,19 +134,6 @@ export interface Config {
   roleGroups: Record<Role, string>;
   /** PIN_AUTHORITY: the built-in store, or Skype for Business Server through the PowerShell worker. */
   authority: { kind: 'builtin' } | SfbSettings;
-}
-
-export interface SfbSettings {
-  kind: 'sfb';
-  transport: 'local';
-  /** SFB_PWSH: path to pwsh or powershell.exe. */
-  pwsh: string;
-  /** SFB_MODULE: the module the worker imports (a name found through PSModulePath, or a path). */
-  module: string;
-  /** SFB_TIMEOUT: deadline per operation. */
-  timeoutMs: number;
-  /** The worker script kept in the repository. */
-  script: string;
 }
 
 export const SFB_WORKER_SCRIPT = path.join(PACKAGE_ROOT, 'sfb', 'pindesk-worker.ps1');
@@ -232,15 +226,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       CsHelpDesk: e.ROLE_GROUP_CS_HELPDESK,
       CsViewOnlyAdministrator: e.ROLE_GROUP_CS_VIEW_ONLY_ADMINISTRATOR,
     },
-    authority: e.PIN_AUTHORITY === 'sfb' ? sfbSettings(e) : { kind: 'builtin' },
+    authority: e.PIN_AUTHORITY === 'sfb' ? sfbSettings(e, SFB_WORKER_SCRIPT) : { kind: 'builtin' },
   };
-}
-
-function sfbSettings(e: Env): SfbSettings {
-  if (e.SFB_TRANSPORT === 'ssh') throw new ConfigError('SFB_TRANSPORT: ssh is not yet supported; use local');
-  if (!e.SFB_PWSH) throw new ConfigError('SFB_PWSH: required when PIN_AUTHORITY=sfb (the path to pwsh or powershell.exe)');
-  if (!existsSync(e.SFB_PWSH)) throw new ConfigError(`SFB_PWSH: ${e.SFB_PWSH} does not exist`);
-  return { kind: 'sfb', transport: 'local', pwsh: e.SFB_PWSH, module: e.SFB_MODULE, timeoutMs: e.SFB_TIMEOUT, script: SFB_WORKER_SCRIPT };
 }
 
 type Env = z.infer<typeof envSchema>;

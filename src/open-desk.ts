@@ -5,8 +5,9 @@ import { createHmac, randomInt } from 'node:crypto';
 import type { Logger } from 'pino';
 import { BuiltInPinAuthority } from './adapters/builtin-authority.js';
 import { openDirectory } from './adapters/open-directory.js';
-import { PowerShellWorker, workerEnvironment } from './adapters/sfb/powershell-worker.js';
+import { PowerShellWorker } from './adapters/sfb/powershell-worker.js';
 import type { SfbError } from './adapters/sfb/protocol.js';
+import { workerCommand } from './adapters/sfb/worker-command.js';
 import { SfbPinAuthority } from './adapters/sfb/sfb-authority.js';
 import { SfbPolicies } from './adapters/sfb/sfb-policies.js';
 import { BuiltInPolicies } from './adapters/builtin-policies.js';
@@ -123,13 +124,18 @@ export async function openDesk(config: Config, log: Logger, options: OpenDeskOpt
 
 /** One long-lived PowerShell worker, started (and the module imported) now, and the authority on it. */
 async function openSfb(settings: SfbSettings, directory: Directory, log: Logger): Promise<{ worker: PowerShellWorker; authority: SfbPinAuthority; policies: SfbPolicies }> {
+  // Which program with which fixed arguments (local pwsh, or ssh to the Windows host): ./adapters/sfb/worker-command.ts.
+  const { command, args, env, expectedHash, label } = workerCommand(settings);
   const worker = new PowerShellWorker({
-    pwsh: settings.pwsh,
+    pwsh: command,
+    args,
+    label,
     script: settings.script,
-    env: workerEnvironment(process.env, { SFB_MODULE: settings.module }),
+    env,
+    expectedHash,
     timeoutMs: settings.timeoutMs,
     onEvent: (event) => {
-      if (event.type === 'started') log.info({ pid: event.pid, hash: event.hash, ms: event.ms }, 'Skype for Business worker ready');
+      if (event.type === 'started') log.info({ pid: event.pid, hash: event.hash, ms: event.ms, via: label }, 'Skype for Business worker ready');
       else if (event.type === 'killed') log.warn({ pid: event.pid, reason: event.reason }, 'Skype for Business worker killed');
       else if (event.type === 'exited') log.debug({ pid: event.pid, code: event.code, signal: event.signal }, 'Skype for Business worker exited');
       // The module's own console output is not ours to trust: digit runs that could be a PIN are masked.

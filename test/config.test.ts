@@ -24,12 +24,12 @@ describe('configuration', () => {
     expect(() => loadConfig(env)).toThrow(message);
   });
 
-  it('PIN_AUTHORITY: builtin by default; sfb needs SFB_PWSH, and SFB_TRANSPORT=ssh is not yet supported (issue 13)', () => {
+  it('PIN_AUTHORITY: builtin by default; sfb over the local transport needs SFB_PWSH (ssh: test/sfb/ssh-settings.test.ts)', () => {
     expect(loadConfig({}).authority).toEqual({ kind: 'builtin' });
     expect(() => loadConfig({ PIN_AUTHORITY: 'teams' })).toThrow(/PIN_AUTHORITY/);
     expect(() => loadConfig({ PIN_AUTHORITY: 'sfb' })).toThrow(/SFB_PWSH: required when PIN_AUTHORITY=sfb/);
     expect(() => loadConfig({ PIN_AUTHORITY: 'sfb', SFB_PWSH: '/nonexistent/pwsh' })).toThrow(/SFB_PWSH: \/nonexistent\/pwsh does not exist/);
-    expect(() => loadConfig({ PIN_AUTHORITY: 'sfb', SFB_PWSH: process.execPath, SFB_TRANSPORT: 'ssh' })).toThrow(/SFB_TRANSPORT: ssh is not yet supported/);
+    expect(() => loadConfig({ PIN_AUTHORITY: 'sfb', SFB_PWSH: process.execPath, SFB_TRANSPORT: 'ssh' })).toThrow(/SFB_SSH_HOST: required when SFB_TRANSPORT=ssh/);
     expect(() => loadConfig({ PIN_AUTHORITY: 'sfb', SFB_PWSH: process.execPath, SFB_TIMEOUT: 'soon' })).toThrow(/SFB_TIMEOUT/);
     expect(loadConfig({ PIN_AUTHORITY: 'sfb', SFB_PWSH: process.execPath })).toMatchObject({
       authority: { kind: 'sfb', transport: 'local', pwsh: process.execPath, module: 'SkypeForBusiness', timeoutMs: 20_000 },

@@ -15,12 +15,19 @@ import {
   type Operations,
   type SfbErrorKind,
 } from './protocol.js';
+import { hashFingerprint, workerArguments, workerEnvironment } from './worker-defaults.js';
+
+export { workerArguments, workerEnvironment } from './worker-defaults.js';
 
 export interface PowerShellWorkerOptions {
-  /** Path to `pwsh` or `powershell.exe` (SFB_PWSH). */
+  /** The program to start: `pwsh` or `powershell.exe` (SFB_PWSH), or the ssh client (./worker-command.ts). */
   pwsh: string;
   /** Path to sfb/pindesk-worker.ps1. */
   script: string;
+  /** The program's fixed arguments; default: run `script` with pwsh (workerArguments). */
+  args?: readonly string[];
+  /** Where the worker runs, for messages (default "PowerShell (<pwsh>)"). */
+  label?: string;
   /** The worker's whole environment (defaults to this process's, without secrets; never a PIN). */
   env?: NodeJS.ProcessEnv;
   /** How long starting PowerShell and importing the module may take. Default 60 s. */
@@ -43,19 +50,6 @@ export type WorkerEvent =
 
 /** Largest stdout line accepted from the worker (a policy list is small; anything bigger is a fault). */
 const MAX_RESPONSE_BYTES = 1024 * 1024;
-const SECRET_ENV = /PIN|SECRET|PASSWORD|TOKEN|KEY|CREDENTIAL/i;
-
-/** This process's environment without anything that looks like a secret, for the worker. */
-export function workerEnvironment(base: NodeJS.ProcessEnv = process.env, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(base)) if (!SECRET_ENV.test(name)) env[name] = value;
-  return { ...env, POWERSHELL_TELEMETRY_OPTOUT: '1', POWERSHELL_UPDATECHECK: 'Off', DOTNET_CLI_TELEMETRY_OPTOUT: '1', ...extra };
-}
-
-/** The fixed arguments: nothing in them comes from a request. */
-export function workerArguments(script: string): string[] {
-  return ['-NoLogo', '-NoProfile', '-NonInteractive', '-File', script];
-}
 
 interface Pending {
   id: string;
@@ -124,7 +118,7 @@ class Process {
 }
 
 export class PowerShellWorker {
-  private readonly options: Required<Omit<PowerShellWorkerOptions, 'expectedHash' | 'onEvent' | 'env'>> & Pick<PowerShellWorkerOptions, 'expectedHash' | 'onEvent' | 'env'>;
+  private readonly options: Required<Omit<PowerShellWorkerOptions, 'expectedHash' | 'onEvent' | 'env' | 'args' | 'label'>> & Pick<PowerShellWorkerOptions, 'expectedHash' | 'onEvent' | 'env' | 'args' | 'label'>;
   private current: Process | undefined;
   private starting: Promise<Process> | undefined;
   private pending: Pending | undefined;
@@ -236,6 +230,7 @@ export class PowerShellWorker {
   private spawnWorker(op?: Operation): Promise<Process> {
     const started = Date.now();
     const env = this.options.env ?? workerEnvironment();
+    const label = this.options.label ?? `PowerShell (${this.options.pwsh})`;
     return new Promise<Process>((resolve, reject) => {
       let settled = false;
       const settle = (error: SfbError | undefined, process?: Process) => {
@@ -249,9 +244,9 @@ export class PowerShellWorker {
       };
       let child: ChildProcessWithoutNullStreams;
       try {
-        child = spawn(this.options.pwsh, workerArguments(this.options.script), { env, detached: true, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
+        child = spawn(this.options.pwsh, [...(this.options.args ?? workerArguments(this.options.script))], { env, detached: true, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
       } catch (error) {
-        reject(new SfbError('unavailable', `cannot start PowerShell (${this.options.pwsh}): ${(error as Error).message}`, op ? { op } : {}));
+        reject(new SfbError('unavailable', `cannot start ${label}: ${(error as Error).message}`, op ? { op } : {}));
         return;
       }
       const worker: Process = new Process(
@@ -264,7 +259,7 @@ export class PowerShellWorker {
           const parsed = parseWorkerLine(line);
           if (parsed?.type === 'ready') {
             if (parsed.protocol !== PROTOCOL_VERSION) return settle(new SfbError('unavailable', `the worker speaks protocol ${parsed.protocol}, PinDesk speaks ${PROTOCOL_VERSION}`, op ? { op } : {}));
-            if (this.options.expectedHash && parsed.hash !== this.options.expectedHash) return settle(new SfbError('unavailable', `the worker script's hash ${parsed.hash} is not the expected one`, op ? { op } : {}));
+            if (this.options.expectedHash && parsed.hash !== this.options.expectedHash) return settle(new SfbError('unavailable', `the worker script run by ${label} differs from PinDesk's copy of sfb/pindesk-worker.ps1 (SHA-256 ${hashFingerprint(parsed.hash)}… there, ${hashFingerprint(this.options.expectedHash)}… here): install this PinDesk version's script there, byte for byte`, op ? { op } : {}));
             this.hash = parsed.hash;
             this.current = worker;
             this.starts++;
@@ -277,10 +272,10 @@ export class PowerShellWorker {
         () => (settled ? this.fail(worker, 'protocol', 'the Skype for Business worker wrote an over-long line; it was restarted') : settle(new SfbError('protocol', 'over-long line before ready'))),
       );
       child.stderr.on('data', (chunk: Buffer) => this.options.onEvent?.({ type: 'stderr', pid: worker.pid, text: chunk.toString('utf8').slice(0, 1000) }));
-      child.once('error', (error) => settle(new SfbError('unavailable', `cannot start PowerShell (${this.options.pwsh}): ${error.message}`, op ? { op } : {})));
+      child.once('error', (error) => settle(new SfbError('unavailable', `cannot start ${label}: ${error.message}`, op ? { op } : {})));
       child.once('exit', (code, signal) => {
         this.options.onEvent?.({ type: 'exited', pid: worker.pid, code, signal });
-        if (!settled) settle(new SfbError('unavailable', `PowerShell exited before the worker was ready (code ${code ?? signal}): ${worker.stderrTail.trim().slice(-300)}`, op ? { op } : {}));
+        if (!settled) settle(new SfbError('unavailable', `${label} exited before the worker was ready (code ${code ?? signal}): ${worker.stderrTail.trim().slice(-300)}`, op ? { op } : {}));
         else if (!worker.dead) this.fail(worker, 'unavailable', `the Skype for Business worker exited (code ${code ?? signal}); it will be restarted`);
       });
       const timer = setTimeout(() => settle(new SfbError('timeout', `the Skype for Business worker was not ready within ${this.options.startTimeoutMs} ms`, op ? { op } : {})), this.options.startTimeoutMs);
