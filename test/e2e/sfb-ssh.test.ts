@@ -59,7 +59,7 @@ describe.runIf(pwshAvailable() && sshdAvailable())('PIN_AUTHORITY=sfb over SFB_T
     const text = cardText(cardOf((await h.emulator('pilar').say('pin status Ken Myer')).sent[0]));
     expect(text).toContain('IsPinSet: Yes');
     expect(text).toContain('IsLockedOut: No');
-    expect(sshd.fake.calls().slice(before)).toEqual([expect.objectContaining({ cmdlet: 'Get-CsClientPinInfo', parameters: { Identity: KEN } })]);
+    expect(sshd.fake.calls().slice(before).filter((c) => /ClientPin/.test(c.cmdlet))).toEqual([expect.objectContaining({ cmdlet: 'Get-CsClientPinInfo', parameters: { Identity: KEN } })]);
   });
 
   it('lock pin, then Unlock and set unlocks then sets on the server', async () => {
@@ -70,7 +70,7 @@ describe.runIf(pwshAvailable() && sshdAvailable())('PIN_AUTHORITY=sfb over SFB_T
     const before = sshd.fake.calls().length;
     const done = await anne.submit(action(refusal, 'Unlock and set'));
     expect(cardText(cardOf(done.sent.find((s) => s.kind === 'send')))).toContain('PIN unlocked and set for Ken Myer');
-    expect(sshd.fake.calls().slice(before).map((c) => [c.cmdlet, c.parameters['Identity']])).toEqual([['Unlock-CsClientPin', KEN], ['Set-CsClientPin', KEN]]);
+    expect(sshd.fake.calls().slice(before).filter((c) => /ClientPin/.test(c.cmdlet)).map((c) => [c.cmdlet, c.parameters['Identity']])).toEqual([['Unlock-CsClientPin', KEN], ['Set-CsClientPin', KEN]]);
     expect(cardText(cardOf((await anne.say('pin status Ken Myer')).sent[0]))).toContain('IsLockedOut: No');
   });
 
