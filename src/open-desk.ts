@@ -19,6 +19,7 @@ import { Desk } from './desk/desk.js';
 import { PinVerifier, type VerifySettings } from './desk/pin-verifier.js';
 import { RequestDelivery } from './desk/requests/request-delivery.js';
 import { PinCardOutbox } from './desk/deliveries/pin-card-outbox.js';
+import { IntentReconciler } from './desk/intents/intent-reconciler.js';
 import { maskDigits } from './domain/mask-digits.js';
 import type { RandomInt } from './domain/pin-generator.js';
 import type { Directory } from './ports/directory.js';
@@ -35,6 +36,8 @@ export interface AssembledDesk {
   outbox: PinCardOutbox;
   requests: RequestDelivery;
   verifier: PinVerifier;
+  /** Remote PIN changes whose outcome was not recorded (a crash, no answer): checked at start-up and by the sweep. */
+  intents: IntentReconciler;
   /** The guarded ports and shared services the use cases run on. */
   services: DeskServices;
 }
@@ -76,9 +79,9 @@ export async function openDesk(config: Config, log: Logger, options: OpenDeskOpt
       ...(sfb
         ? {
             authority: sfb.authority,
-            // A call to the server cannot join the SQLite transaction: the same authority acts at
-            // once. Reconciling after a crash between the server call and the recorded result
-            // (an intent record, then LastPinChangeTime on restart) comes later (issue 13).
+            // A call to the server cannot join the SQLite transaction (joinsStoreTransaction is
+            // false): the desk never calls it through `tx`, and records an intent around each PIN
+            // set instead, reconciled after a crash (desk/intents).
             authorityIn: () => sfb.authority,
           }
         : {
@@ -132,7 +135,12 @@ async function openSfb(settings: SfbSettings, directory: Directory, log: Logger)
   });
   // A worker that cannot start now is logged; the next operation tries again (and answers clearly).
   await worker.start().catch((err: unknown) => log.error({ err }, 'the Skype for Business worker could not start'));
-  const authority = new SfbPinAuthority(worker, directory, (err) => log.error({ err: { kind: err.kind, message: err.message, ...err.details } }, 'the Skype for Business server refused'));
+  const authority = new SfbPinAuthority(
+    worker,
+    directory,
+    (err) => log.error({ err: { kind: err.kind, message: err.message, ...err.details } }, 'the Skype for Business server refused'),
+    settings.timeoutMs,
+  );
   return { worker, authority };
 }
 
@@ -188,6 +196,7 @@ export function assembleDesk<S extends Store>(
     outbox: new PinCardOutbox(services),
     requests: new RequestDelivery(services),
     verifier: new PinVerifier(deps, verify),
+    intents: new IntentReconciler(services),
     services,
   };
 }

@@ -170,8 +170,12 @@ export class DirectoryUnavailableError extends DeskError {
   }
 }
 
-/** What a failed PIN operation changed: nothing, unknown (a deadline passed mid-change), or only the unlock of "Unlock and set". */
-export type BackendChange = 'nothing' | 'unknown' | 'unlocked';
+/**
+ * What a failed PIN operation changed: nothing, unknown (a deadline passed mid-change), only the
+ * unlock of "Unlock and set", or not known yet with PinDesk checking (a remote PIN set whose
+ * outcome the server could not tell: the addressee is told later whether it happened).
+ */
+export type BackendChange = 'nothing' | 'unknown' | 'unlocked' | 'checking';
 
 export class BackendError extends DeskError {
   readonly code = 'backend-error';
