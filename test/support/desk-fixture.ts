@@ -16,6 +16,7 @@ import type { RandomInt } from '../../src/domain/pin-generator.js';
 import type { Turn } from '../../src/desk/turn.js';
 import type { DirectoryUser } from '../../src/domain/user.js';
 import { assembleDesk, deskSettingsOf, type AssembledDesk } from '../../src/open-desk.js';
+import type { PinAuthority } from '../../src/ports/pin-authority.js';
 import type { Store } from '../../src/ports/store.js';
 import { PinHasher } from '../../src/security/pin-hasher.js';
 import { Sealer } from '../../src/security/sealer.js';
@@ -56,6 +57,8 @@ export interface DeskFixtureOptions {
   randomInt?: RandomInt;
   /** Changes the demo directory before the desk uses it (extra accounts for a test). */
   directory?: (file: DirectoryFile) => DirectoryFile;
+  /** A remote PIN authority (one that cannot join the store's transaction) instead of the built-in one. */
+  remoteAuthority?: PinAuthority;
 }
 
 export async function deskFixture(options: DeskFixtureOptions = {}): Promise<DeskFixture> {
@@ -74,8 +77,9 @@ export async function deskFixture(options: DeskFixtureOptions = {}): Promise<Des
   const assembled = assembleDesk(
     {
       directory,
-      authority: new BuiltInPinAuthority(store.db, hasher),
-      authorityIn: (tx) => new BuiltInPinAuthority(tx.db, hasher),
+      ...(options.remoteAuthority
+        ? { authority: options.remoteAuthority, authorityIn: () => options.remoteAuthority! }
+        : { authority: new BuiltInPinAuthority(store.db, hasher), authorityIn: (tx: SqlStore) => new BuiltInPinAuthority(tx.db, hasher) }),
       store,
       decorateStore: options.decorateStore,
       sealer: new Sealer(randomBytes(32)),
