@@ -90,7 +90,10 @@ export class FakeSfb {
     writeFileSync(this.stateFile, JSON.stringify(state, null, 2));
   }
 
-  /** Sets (or clears, with undefined) a fault on one cmdlet: access-denied, remoting, hang, sleep:<ms>, stdout, exit, noisy. */
+  /**
+   * Sets (or clears, with undefined) a fault on one cmdlet: access-denied, remoting, hang, sleep:<ms>,
+   * stdout, exit, noisy — before it acts; `after:<fault>` (Set-CsClientPin) once it has applied the change.
+   */
   fault(cmdlet: string, fault: string | undefined): void {
     const state = this.state();
     state.faults = state.faults ?? {};
