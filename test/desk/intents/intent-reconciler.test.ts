@@ -30,7 +30,12 @@ async function leftBehind(behaviour: SetBehaviour): Promise<void> {
   server.behaviour = 'apply';
 }
 
-const table = <T extends 'pin_intents' | 'reveals' | 'deliveries'>(name: T) => f.store.db.selectFrom(name).selectAll().execute();
+const tables = {
+  pin_intents: () => f.store.db.selectFrom('pin_intents').selectAll().execute(),
+  reveals: () => f.store.db.selectFrom('reveals').selectAll().execute(),
+  deliveries: () => f.store.db.selectFrom('deliveries').selectAll().execute(),
+};
+const table = <T extends keyof typeof tables>(name: T): ReturnType<(typeof tables)[T]> => tables[name]() as ReturnType<(typeof tables)[T]>;
 const reconciler = () => new IntentReconciler(f.services);
 
 it('waits until the call can no longer be running, and while the server cannot be asked', async () => {

@@ -20,7 +20,12 @@ async function open(): Promise<void> {
   f = await deskFixture({ remoteAuthority: server });
 }
 
-const table = <T extends 'pin_intents' | 'reveals' | 'deliveries'>(name: T) => f.store.db.selectFrom(name).selectAll().execute();
+const tables = {
+  pin_intents: () => f.store.db.selectFrom('pin_intents').selectAll().execute(),
+  reveals: () => f.store.db.selectFrom('reveals').selectAll().execute(),
+  deliveries: () => f.store.db.selectFrom('deliveries').selectAll().execute(),
+};
+const table = <T extends keyof typeof tables>(name: T): ReturnType<(typeof tables)[T]> => tables[name]() as ReturnType<(typeof tables)[T]>;
 
 /** Resolves to 'done' if `work` finishes within 5 s, 'stuck' otherwise (a store write blocked by a transaction held open). */
 async function finishes(work: Promise<unknown>): Promise<'done' | 'stuck'> {
