@@ -151,11 +151,7 @@ export class PowerShellWorker {
     await this.ensureProcess();
   }
 
-  /**
-   * Runs one operation, after the ones already queued. `startBy` (epoch ms): a request still
-   * queued then is not sent ('busy', nothing changed), so its outcome is fixed by `startBy` plus
-   * its deadline (what PinDesk's crash reconciliation counts on).
-   */
+  /** Runs one operation, after the ones queued; one still queued at `startBy` (epoch ms) is not sent ('busy'). */
   async call<O extends Operation>(op: O, args: Operations[O]['args'], options: { timeoutMs?: number; startBy?: number } = {}): Promise<Operations[O]['result']> {
     if (this.closed) throw new SfbError('unavailable', 'the PowerShell worker is closed', { op });
     validateArgs(op, args as Record<string, unknown>);
