@@ -32,6 +32,9 @@ export class IntentReconciler {
   async sweep(): Promise<Reconciled> {
     const { store, authority, atomically, clock } = this.services;
     const done: Reconciled = { set: 0, notSet: 0, unanswered: 0 };
+    // Intents are marks of a remote server: an authority in the store (PIN_AUTHORITY changed since)
+    // cannot tell what happened there, so they wait for the server's authority to come back.
+    if (authority.joinsStoreTransaction) return done;
     for (const id of await store.intents.due(clock(), BATCH)) {
       const token = nanoid();
       const intent = await store.intents.claim(id, token, clock(), INTENT_LEASE_MS);
