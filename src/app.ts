@@ -103,7 +103,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     });
     return options.decorateStore ? options.decorateStore(bounds) : bounds;
   };
-  const { desk, cards, outbox, requests: requestDelivery, verifier, store, directory, fingerprint, close: closeDesk } = await openDesk(config, log, { clock, randomInt: options.randomInt, decorateStore });
+  const { desk, cards, outbox, requests: requestDelivery, verifier, intents, store, directory, fingerprint, close: closeDesk } = await openDesk(config, log, { clock, randomInt: options.randomInt, decorateStore });
   const boundedStore = bounds!;
   senders = directory;
 
@@ -184,6 +184,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const sweep = async () => {
     const now = clock();
     await sweepSecrets(store, now);
+    await reconcileIntents();
     await requests.sweep();
     await courier.sweep();
     await boundedStore.flushSuppressed();
@@ -191,6 +192,12 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     await store.audit.purgeBefore(new Date(now.getTime() - config.auditRetentionDays * DAY_MS), AUDIT_PURGE_BATCH);
     await store.rateLimits.purgeStale(new Date(now.getTime() - DAY_MS));
   };
+  // Remote PIN changes a crash left without a recorded outcome: checked now, and by every sweep.
+  const reconcileIntents = async () => {
+    const done = await intents.sweep();
+    if (done.set + done.notSet + done.unanswered > 0) log.info(done, 'checked unfinished Skype for Business PIN changes with the server');
+  };
+  reconcileIntents().catch((err: unknown) => log.error({ err }, 'checking unfinished PIN changes failed'));
   const sweeper = setInterval(() => sweep().catch((err: unknown) => log.error({ err }, 'sweep failed')), SWEEP_INTERVAL_MS);
   sweeper.unref();
   // The outbox survives restarts: what was not delivered before is tried again from here.

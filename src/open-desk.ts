@@ -23,6 +23,7 @@ import { Desk } from './desk/desk.js';
 import { PinVerifier, type VerifySettings } from './desk/pin-verifier.js';
 import { RequestDelivery } from './desk/requests/request-delivery.js';
 import { PinCardOutbox } from './desk/deliveries/pin-card-outbox.js';
+import { IntentReconciler } from './desk/intents/intent-reconciler.js';
 import { maskDigits } from './domain/mask-digits.js';
 import type { RandomInt } from './domain/pin-generator.js';
 import type { Directory } from './ports/directory.js';
@@ -40,6 +41,8 @@ export interface AssembledDesk {
   outbox: PinCardOutbox;
   requests: RequestDelivery;
   verifier: PinVerifier;
+  /** Remote PIN changes whose outcome was not recorded (a crash, no answer): checked at start-up and by the sweep. */
+  intents: IntentReconciler;
   /** The guarded ports and shared services the use cases run on. */
   services: DeskServices;
 }
@@ -83,9 +86,9 @@ export async function openDesk(config: Config, log: Logger, options: OpenDeskOpt
             authority: sfb.authority,
             // Policies live on the server too: PinDesk's own policy table is not used.
             policies: sfb.policies,
-            // A call to the server cannot join the SQLite transaction: the same authority acts at
-            // once. Reconciling after a crash between the server call and the recorded result
-            // (an intent record, then LastPinChangeTime on restart) comes later (issue 13).
+            // A call to the server cannot join the SQLite transaction (joinsStoreTransaction is
+            // false): the desk never calls it through `tx`, and records an intent around each PIN
+            // set instead, reconciled after a crash (desk/intents).
             authorityIn: () => sfb.authority,
           }
         : {
@@ -149,7 +152,7 @@ async function openSfb(settings: SfbSettings, directory: Directory, log: Logger)
   // the PIN and digit runs in it already; digit runs are masked here again.
   const refused = (err: SfbError) =>
     log.error({ failure: { kind: err.kind, message: maskDigits(err.message), ...err.details } }, 'the Skype for Business server refused');
-  const authority = new SfbPinAuthority(worker, directory, refused);
+  const authority = new SfbPinAuthority(worker, directory, refused, settings.timeoutMs);
   return { worker, authority, policies: new SfbPolicies(worker, refused) };
 }
 
@@ -210,6 +213,7 @@ export function assembleDesk<S extends Store>(
     outbox: new PinCardOutbox(services),
     requests: new RequestDelivery(services),
     verifier: new PinVerifier(deps, verify),
+    intents: new IntentReconciler(services),
     services,
   };
 }

@@ -16,6 +16,8 @@ const HISTORY_KEPT = 20;
 
 export class BuiltInPinAuthority implements PinAuthority {
   readonly name = 'built-in';
+  /** Its PINs are rows of the store: a PIN change commits with the reveal, the card and the audit record. */
+  readonly joinsStoreTransaction = true;
 
   constructor(
     private readonly db: Kysely<Database>,

@@ -97,8 +97,12 @@ export const MESSAGES: MessageCatalogue = {
         return `${reason}, so nothing was changed. Try again in a minute; if it keeps failing, tell your PinDesk administrator.`;
       case 'unknown':
         return `${reason}. I can't tell whether the change was made: check with \`pin status\` before trying again.`;
+      case 'checking':
+        return `${reason}, so I can't tell yet whether the PIN was set. PinDesk will check with the server and say privately whether it was (with the PIN card if it was).`;
       case 'unlocked':
         return `The PIN was unlocked, but setting the PIN failed: ${reason}. The old PIN is unchanged and now unlocked; try \`set pin\` again.`;
+      case 'unlocked-checking':
+        return `The PIN was unlocked, but I can't tell yet whether the new PIN was set: ${reason}. PinDesk will check with the server and say privately whether it was (with the PIN card if it was).`;
       case 'unlocked-set-unknown':
         return `The PIN was unlocked, but I can't tell whether the new PIN was set: ${reason}. Check with \`pin status\` before trying again.`;
     }

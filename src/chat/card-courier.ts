@@ -1,6 +1,6 @@
-// Posts PIN cards from the outbox (desk/deliveries) to the addressee's private chat: right after the
-// change for the turn that made it, then on a timer until delivered or the PIN can no longer be
-// revealed. Connector failures are sorted here: 429 (waits what Retry-After asks), 5xx, timeouts
+// Posts PIN cards (or a notice that a PIN was not set) from the outbox (desk/deliveries) to the
+// addressee's private chat: right after the change for the turn that made it, then on a timer
+// until delivered or the PIN can no longer be revealed. Connector failures are sorted here: 429 (waits what Retry-After asks), 5xx, timeouts
 // and network errors are retried; any other 4xx (blocked, not in the roster, no such
 // conversation) will not get better by trying again.
 import { TurnContext, type Activity, type CloudAdapter } from 'botbuilder';
@@ -12,7 +12,8 @@ import type { DeliveryState } from '../ports/store.js';
 import { DeadlineError, retryAfterMs, SEND_DEADLINE_MS, statusOf, withDeadline } from './deadline.js';
 import { OWN_DEADLINE } from './send-deadline.js';
 import { continueTurn } from './continue-turn.js';
-import { cardMessage } from './render.js';
+import { cardMessage, textMessage } from './render.js';
+import { pinNotSetNotice } from '../cards/pin-not-set-notice.js';
 
 export class CardCourier {
   /** Sends still running past their deadline: their outcome is recorded when they end. */
@@ -65,7 +66,9 @@ export class CardCourier {
 
   private async attempt(card: PinCardToSend): Promise<DeliveryState> {
     const summary = card.delivery.requestId ? 'Your new dial-in PIN' : `PIN set for ${card.details.target.displayName}`;
-    const message = cardMessage(pinSetCard(card.details, card.revealRef, card.revealExpiresAt, { shown: 'hidden' }), summary);
+    const message = card.notice
+      ? textMessage(pinNotSetNotice(card.details, card.delivery.requestId !== undefined))
+      : cardMessage(pinSetCard(card.details, card.revealRef, card.revealExpiresAt, { shown: 'hidden' }), summary);
     const sending = this.post(card.delivery.conversation, message).then(
       async (activityId) => {
         await this.outbox.sent(card, activityId);

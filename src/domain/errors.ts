@@ -172,9 +172,11 @@ export class DirectoryUnavailableError extends DeskError {
 
 /**
  * What a failed PIN operation changed: nothing, unknown (a deadline passed mid-change), only the
- * unlock of "Unlock and set", or that unlock and an unknown outcome of its set.
+ * unlock of "Unlock and set", or that unlock and an unknown outcome of its set, or not known yet
+ * with PinDesk checking (a remote PIN set whose outcome the server could not tell: the addressee is
+ * told later whether it happened), after the unlock of "Unlock and set" or not.
  */
-export type BackendChange = 'nothing' | 'unknown' | 'unlocked' | 'unlocked-set-unknown';
+export type BackendChange = 'nothing' | 'unknown' | 'unlocked' | 'unlocked-set-unknown' | 'checking' | 'unlocked-checking';
 
 export class BackendError extends DeskError {
   readonly code = 'backend-error';

@@ -79,6 +79,7 @@ type RepositoryKey = { [K in keyof Store]: Store[K] extends (...args: never[]) =
 /** Every repository of Store, listed once (a repository added to Store and not here does not compile). */
 const REPOSITORIES = {
   policies: true,
+  intents: true,
   deliveries: true,
   audit: true,
   reveals: true,

@@ -1,6 +1,7 @@
-// Who holds PINs: the built-in authority (hashed PINs in the store); Skype for Business Server
-// through PowerShell is issue 13. The desk decides *whether* a change is allowed; the authority only
-// makes it, atomically.
+// Who holds PINs: the built-in authority (hashed PINs in the store) or Skype for Business Server
+// through PowerShell. The desk decides *whether* a change is allowed; the authority only makes it.
+// One in the store joins the store's transaction; a remote one cannot, and the desk records an
+// intent around its call instead (desk/shared/remote-pin-issue.ts).
 import type { VerifyResult } from '../domain/lockout.js';
 import type { LogonLimits, PinRecordState } from '../domain/pin-state.js';
 
@@ -25,6 +26,13 @@ export type SetPinOutcome = 'set' | 'locked';
 
 export interface PinAuthority {
   readonly name: string;
+  /** Whether its changes commit with the store's transaction (true: its PINs live in the store). */
+  readonly joinsStoreTransaction: boolean;
+  /**
+   * For one that does not: how long after `setPin` is called its outcome is fixed, whatever
+   * happens to the call (a wait in a queue included). After that the server may be asked what happened.
+   */
+  readonly settlesWithinMs?: number | undefined;
   /** `sipAddress` as in SetPinRequest (optional; the built-in authority ignores it). */
   state(userId: string, at: Date, sipAddress?: string): Promise<PinRecordState>;
   /** A predicate telling whether a PIN is one of the user's last `count` PINs. */

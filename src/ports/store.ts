@@ -62,15 +62,21 @@ export interface RevealVault {
   attachCard(id: string, card: PostedCard): Promise<void>;
   /** Deletes sealed PINs whose time is up; keeps the entry so the card can say it expired. */
   purgeExpired(now: Date): Promise<number>;
-  /** Deletes one sealed PIN now (it was shown once, on a terminal). */
+  /** Deletes one sealed PIN now (it was shown once, on a terminal; or its PIN was not set). */
   forget(id: string): Promise<void>;
+  /** Deletes an entry outright (its PIN change was refused: there is no card to show). */
+  discard(id: string): Promise<void>;
   /** Notes the first Reveal (later ones keep the first time). */
   markRevealed(id: string, at: Date): Promise<void>;
-  /** The addressee's PINs still revealable at `now`, newest first. */
+  /** The addressee's PINs still revealable at `now`, newest first (not those still waiting on a server). */
   openFor(addresseeId: string, now: Date, limit: number): Promise<RevealEntry[]>;
 }
 
-export type DeliveryState = 'pending' | 'delivered' | 'failed' | 'expired';
+/** `held`: written before a remote PIN change, not sent until the change is known to have happened. */
+export type DeliveryState = 'held' | 'pending' | 'delivered' | 'failed' | 'expired';
+
+/** What a delivery carries besides its PIN card: `pin-not-set` tells the addressee a PIN change did not happen. */
+export type DeliveryNotice = 'pin-not-set';
 
 /**
  * A PIN card waiting to reach its addressee's private chat (the outbox). Written in the same
@@ -92,10 +98,19 @@ export interface Delivery {
   lastError?: string | undefined;
   activityId?: string | undefined;
   createdAt: Date;
+  /** Set when the record carries a short notice instead of the PIN card. */
+  notice?: DeliveryNotice | undefined;
 }
 
 export interface DeliveryOutbox {
-  enqueue(delivery: Pick<Delivery, 'id' | 'revealId' | 'addresseeId' | 'conversation' | 'channelId' | 'requestId' | 'expiresAt' | 'createdAt'>): Promise<void>;
+  /** `held`: not sendable until released (a remote PIN change whose outcome is not known yet). */
+  enqueue(delivery: Pick<Delivery, 'id' | 'revealId' | 'addresseeId' | 'conversation' | 'channelId' | 'requestId' | 'expiresAt' | 'createdAt'> & { held?: boolean }): Promise<void>;
+  /** A held record becomes sendable now (its PIN is known to be set). */
+  release(id: string, now: Date): Promise<void>;
+  /** A held record becomes a notice, sendable now until `expiresAt` (its PIN was not set). */
+  releaseAsNotice(id: string, notice: DeliveryNotice, now: Date, expiresAt: Date): Promise<void>;
+  /** Deletes a held record (its PIN change was refused; the turn says so itself). */
+  drop(id: string): Promise<void>;
   get(id: string): Promise<Delivery | undefined>;
   ofReveal(revealId: string): Promise<Delivery | undefined>;
   /**
@@ -171,6 +186,11 @@ export interface RequestStore {
   pending(now: Date, limit: number): Promise<PinRequest[]>;
   /** Compare-and-set from `pending` (and not yet expired, unless expiring): true for one caller only. */
   decide(id: string, to: Exclude<RequestState, 'pending'>, change: Pick<PinRequest, 'decidedAt' | 'decidedById' | 'decidedByName' | 'decisionNote'>, now: Date): Promise<boolean>;
+  /**
+   * Undoes an approval whose PIN change the server clearly refused: back to `pending` (compare-and-set
+   * on the state and the decision's time), so it can be decided again.
+   */
+  reopen(id: string, decidedAt: Date): Promise<boolean>;
   /** Pending requests whose time is up, now marked expired (each returned once). */
   expireDue(now: Date): Promise<PinRequest[]>;
   addCard(requestId: string, audience: CardAudience, card: PostedCard): Promise<void>;
@@ -193,8 +213,45 @@ export interface RateLimiter {
   purgeStale(before: Date): Promise<number>;
 }
 
+/**
+ * A PIN change on a remote authority, recorded before the server call (with the PIN sealed for its
+ * addressee and its card held back) and removed once its outcome is recorded. One left behind (a
+ * crash, a server that did not answer) is checked against the server by the sweep.
+ */
+export interface PinIntent {
+  id: string;
+  targetId: string;
+  targetSip?: string | undefined;
+  targetName: string;
+  addresseeId: string;
+  revealId: string;
+  deliveryId?: string | undefined;
+  /** The change's audit record (written 'pending' with the intent; its outcome when resolved). */
+  audit?: AuditRecord | undefined;
+  /** The server's mark of the user's last PIN change, read just before the call. */
+  before: string;
+  createdAt: Date;
+  /** The call's outcome is fixed from then on: a sweep may check the server for it. */
+  settleBy: Date;
+}
+
+export interface IntentStore {
+  record(intent: PinIntent): Promise<void>;
+  get(id: string): Promise<PinIntent | undefined>;
+  /** Ids of intents past their settleBy and not claimed by a sweep now. */
+  due(now: Date, limit: number): Promise<string[]>;
+  /** Compare-and-set: takes a due intent for `leaseMs` under `token`; undefined when not due or someone else has it. */
+  claim(id: string, token: string, now: Date, leaseMs: number): Promise<PinIntent | undefined>;
+  /**
+   * Compare-and-set: removes the intent if it is still held by `token` (undefined: by nobody, the
+   * issuer's own case). True for exactly one caller: only that caller records the outcome.
+   */
+  settle(id: string, token: string | undefined): Promise<boolean>;
+}
+
 export interface Store {
   policies: PolicyStore;
+  intents: IntentStore;
   deliveries: DeliveryOutbox;
   audit: AuditLog;
   reveals: RevealVault;

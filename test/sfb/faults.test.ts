@@ -1,5 +1,6 @@
 // Faults of the Skype for Business worker under real PowerShell: killed mid-operation, hung,
 // stray stdout, module import failure, a full queue; and where a PIN may never appear.
+import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SfbError } from '../../src/adapters/sfb/protocol.js';
@@ -139,6 +140,31 @@ describe.runIf(pwshAvailable())('Skype for Business worker faults (real pwsh, fa
     expect(busy.kind).toBe('busy');
     expect((await Promise.all(running)).map((r) => r.Identity)).toEqual([KEN, KEN, KEN]);
     fake.fault('Get-CsClientPinInfo', undefined);
+  }, 60_000);
+
+  it('a set still queued at its startBy is never sent (busy, nothing changed), so its outcome is fixed by startBy plus the deadline', async () => {
+    const worker = fake.worker();
+    await worker.start();
+    fake.fault('Get-CsClientPinInfo', 'sleep:1500');
+    const before = fake.calls().length;
+    const slow = worker.call('status', { identity: KEN });
+    const late = await refusal(worker.call('set', { identity: KEN, pin: '73019468' }, { startBy: Date.now() + 100 }));
+    expect(late.kind).toBe('busy');
+    expect(late.details.outcomeUnknown).toBeUndefined();
+    await slow;
+    fake.fault('Get-CsClientPinInfo', undefined);
+    expect(fake.calls().slice(before).map((c) => c.cmdlet)).toEqual(['Get-CsClientPinInfo']);
+  }, 60_000);
+
+  it('after:<fault> acts once the cmdlet has applied its change: the set is saved, then the worker stalls past its deadline', async () => {
+    const worker = fake.worker({ timeoutMs: 2_000 });
+    await worker.start();
+    fake.fault('Set-CsClientPin', 'after:hang');
+    const stalled = await refusal(worker.call('set', { identity: KEN, pin: '58203917' }));
+    fake.fault('Set-CsClientPin', undefined);
+    expect(stalled).toMatchObject({ kind: 'timeout', details: { outcomeUnknown: true } });
+    const ken = fake.state().users.find((u: { SipAddress: string }) => u.SipAddress === KEN);
+    expect(ken.PinSha256).toBe(createHash('sha256').update('58203917').digest('hex'));
   }, 60_000);
 
   it('a PIN never appears in /proc/<pid>/cmdline or environ of the worker processes', async () => {

@@ -17,6 +17,7 @@ import type { Turn } from '../../src/desk/turn.js';
 import type { DirectoryUser } from '../../src/domain/user.js';
 import { assembleDesk, deskSettingsOf, type AssembledDesk } from '../../src/open-desk.js';
 import type { PolicyAuthority } from '../../src/ports/policy-authority.js';
+import type { PinAuthority } from '../../src/ports/pin-authority.js';
 import type { Store } from '../../src/ports/store.js';
 import { PinHasher } from '../../src/security/pin-hasher.js';
 import { Sealer } from '../../src/security/sealer.js';
@@ -59,6 +60,8 @@ export interface DeskFixtureOptions {
   policies?: PolicyAuthority;
   /** Changes the demo directory before the desk uses it (extra accounts for a test). */
   directory?: (file: DirectoryFile) => DirectoryFile;
+  /** A remote PIN authority (one that cannot join the store's transaction) instead of the built-in one. */
+  remoteAuthority?: PinAuthority;
 }
 
 export async function deskFixture(options: DeskFixtureOptions = {}): Promise<DeskFixture> {
@@ -77,8 +80,9 @@ export async function deskFixture(options: DeskFixtureOptions = {}): Promise<Des
   const assembled = assembleDesk(
     {
       directory,
-      authority: new BuiltInPinAuthority(store.db, hasher),
-      authorityIn: (tx) => new BuiltInPinAuthority(tx.db, hasher),
+      ...(options.remoteAuthority
+        ? { authority: options.remoteAuthority, authorityIn: () => options.remoteAuthority! }
+        : { authority: new BuiltInPinAuthority(store.db, hasher), authorityIn: (tx: SqlStore) => new BuiltInPinAuthority(tx.db, hasher) }),
       policies: options.policies,
       store,
       decorateStore: options.decorateStore,

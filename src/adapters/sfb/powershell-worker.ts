@@ -145,8 +145,8 @@ export class PowerShellWorker {
     await this.ensureProcess();
   }
 
-  /** Runs one operation, after the ones already queued. */
-  async call<O extends Operation>(op: O, args: Operations[O]['args'], options: { timeoutMs?: number } = {}): Promise<Operations[O]['result']> {
+  /** Runs one operation, after the ones queued; one still queued at `startBy` (epoch ms) is not sent ('busy'). */
+  async call<O extends Operation>(op: O, args: Operations[O]['args'], options: { timeoutMs?: number; startBy?: number } = {}): Promise<Operations[O]['result']> {
     if (this.closed) throw new SfbError('unavailable', 'the PowerShell worker is closed', { op });
     validateArgs(op, args as Record<string, unknown>);
     const line = JSON.stringify({ v: PROTOCOL_VERSION, id: '', op, args });
@@ -157,6 +157,7 @@ export class PowerShellWorker {
     }
     this.running = true;
     try {
+      if (options.startBy !== undefined && Date.now() > options.startBy) throw new SfbError('busy', 'the Skype for Business worker is busy, try again', { op });
       return (await this.send(op, args, options.timeoutMs ?? this.options.timeoutMs)) as Operations[O]['result'];
     } finally {
       const next = this.queue.shift();

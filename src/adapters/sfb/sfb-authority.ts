@@ -12,7 +12,8 @@ import { SIP_ADDRESS, SfbError, type Operation, type Operations, type PinInfo } 
 
 /** What the authority needs of the worker client (PowerShellWorker, or a stand-in). */
 export interface SfbWorkerClient {
-  call<O extends Operation>(op: O, args: Operations[O]['args']): Promise<Operations[O]['result']>;
+  /** `startBy` (epoch ms): if the request would be sent later (it waited in the queue), it is not sent ('busy'). */
+  call<O extends Operation>(op: O, args: Operations[O]['args'], options?: { startBy?: number }): Promise<Operations[O]['result']>;
 }
 
 const CMDLETS: Partial<Record<Operation, string>> = {
@@ -24,13 +25,25 @@ const CMDLETS: Partial<Record<Operation, string>> = {
 
 export class SfbPinAuthority implements PinAuthority {
   readonly name = 'skype-for-business';
+  /** A cmdlet on a server cannot join a SQLite transaction: the desk records an intent around it. */
+  readonly joinsStoreTransaction = false;
+  /**
+   * A set is sent within one deadline of the call (however long it queued: `startBy`), and ends,
+   * or its worker is killed, one deadline later; the margin covers the store write before the call
+   * and the clocks of other instances sharing the store.
+   */
+  readonly settlesWithinMs: number;
 
   constructor(
     private readonly worker: SfbWorkerClient,
     private readonly directory: Directory,
     /** Told of every server failure with its full error (never holding a PIN): where it is logged. */
     private readonly onFailure: (error: SfbError) => void = () => {},
-  ) {}
+    /** SFB_TIMEOUT, the deadline of one operation. */
+    private readonly timeoutMs = 20_000,
+  ) {
+    this.settlesWithinMs = 2 * timeoutMs + 10_000;
+  }
 
   async state(userId: string, _at: Date, sipAddress?: string): Promise<PinRecordState> {
     const sip = await this.sipOf(userId, sipAddress);
@@ -47,10 +60,12 @@ export class SfbPinAuthority implements PinAuthority {
 
   async setPin(request: SetPinRequest): Promise<SetPinOutcome> {
     const sip = await this.sipOf(request.userId, request.sipAddress);
+    // Never sent later than one deadline from now (see settlesWithinMs).
+    const options = { startBy: Date.now() + this.timeoutMs };
     if (request.unlockFirst) {
-      await this.run(request.userId, 'unlock', { identity: sip });
+      await this.run(request.userId, 'unlock', { identity: sip }, options);
       try {
-        await this.worker.call('set', { identity: sip, pin: request.pin });
+        await this.worker.call('set', { identity: sip, pin: request.pin }, options);
       } catch (error) {
         // The unlock happened: say so, whatever stopped the set (a policy refusal, a dead worker).
         const reason = error instanceof SfbError ? this.reasonOf(error) : 'the PIN service failed';
@@ -60,7 +75,7 @@ export class SfbPinAuthority implements PinAuthority {
       return 'set';
     }
     try {
-      await this.worker.call('set', { identity: sip, pin: request.pin });
+      await this.worker.call('set', { identity: sip, pin: request.pin }, options);
       return 'set';
     } catch (error) {
       // A locked PIN must be unlocked first: nothing changed, the desk offers "Unlock and set".
@@ -89,9 +104,9 @@ export class SfbPinAuthority implements PinAuthority {
     return { wasLocked: before.IsLockedOut };
   }
 
-  private async run<O extends 'status' | 'set' | 'lock' | 'unlock'>(userId: string, op: O, args: Operations[O]['args']): Promise<Operations[O]['result']> {
+  private async run<O extends 'status' | 'set' | 'lock' | 'unlock'>(userId: string, op: O, args: Operations[O]['args'], options: { startBy?: number } = {}): Promise<Operations[O]['result']> {
     try {
-      return await this.worker.call(op, args);
+      return await this.worker.call(op, args, options);
     } catch (error) {
       throw await this.translate(userId, error);
     }

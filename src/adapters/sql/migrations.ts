@@ -194,6 +194,32 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0006-pin-intents': {
+    async up(db: Kysely<any>) {
+      // A PIN change on a remote authority (Skype for Business), recorded before the server call and
+      // removed when its outcome is recorded; what a crash leaves behind is checked by the sweep.
+      await db.schema
+        .createTable('pin_intents')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('target_id', 'text', (c) => c.notNull())
+        .addColumn('target_sip', 'text')
+        .addColumn('target_name', 'text', (c) => c.notNull())
+        .addColumn('addressee_id', 'text', (c) => c.notNull())
+        .addColumn('reveal_id', 'text', (c) => c.notNull())
+        .addColumn('delivery_id', 'text')
+        .addColumn('audit', 'text')
+        .addColumn('before_mark', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('settle_by', 'bigint', (c) => c.notNull())
+        .addColumn('claimed_by', 'text')
+        .addColumn('claimed_until', 'bigint')
+        .execute();
+      await db.schema.createIndex('pin_intents_settle').on('pin_intents').column('settle_by').execute();
+      await db.schema.createIndex('pin_intents_reveal').on('pin_intents').column('reveal_id').execute();
+      // A delivery may carry a notice ('pin-not-set') instead of the PIN card.
+      await db.schema.alterTable('deliveries').addColumn('notice', 'text').execute();
+    },
+  },
 };
 
 class InCodeMigrations implements MigrationProvider {

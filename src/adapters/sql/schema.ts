@@ -63,6 +63,24 @@ export interface DeliveryRow {
   activity_id: string | null;
   created_at: number;
   delivered_at: number | null;
+  notice: string | null;
+}
+
+export interface PinIntentRow {
+  id: string;
+  target_id: string;
+  target_sip: string | null;
+  target_name: string;
+  addressee_id: string;
+  reveal_id: string;
+  delivery_id: string | null;
+  /** The change's audit record as JSON (no PIN), or null. */
+  audit: string | null;
+  before_mark: string;
+  created_at: number;
+  settle_by: number;
+  claimed_by: string | null;
+  claimed_until: number | null;
 }
 
 export interface ContinuationRow {
@@ -166,6 +184,7 @@ export interface Database {
   approval_channels: ApprovalChannelRow;
   rate_limits: RateLimitRow;
   deliveries: DeliveryRow;
+  pin_intents: PinIntentRow;
   key_checks: KeyCheckRow;
   write_probe: WriteProbeRow;
 }

@@ -13,11 +13,13 @@ import type {
   ApprovalChannelStore,
   RateLimiter,
   DeliveryOutbox,
+  IntentStore,
 } from '../../ports/store.js';
 import type { Database } from './schema.js';
 import { SqlApprovalChannelStore } from './repositories/approval-channel-repository.js';
 import { SqlAuditLog } from './repositories/audit-repository.js';
 import { SqlDeliveryOutbox } from './repositories/delivery-repository.js';
+import { SqlIntentStore } from './repositories/intent-repository.js';
 import { SqlContinuationStore } from './repositories/continuation-repository.js';
 import { SqlConversationStore } from './repositories/conversation-repository.js';
 import { SqlPolicyStore } from './repositories/policy-repository.js';
@@ -37,8 +39,10 @@ export class SqlStore implements Store {
   readonly approvalChannels: ApprovalChannelStore;
   readonly rateLimits: RateLimiter;
   readonly deliveries: DeliveryOutbox;
+  readonly intents: IntentStore;
 
   constructor(readonly db: Kysely<Database>) {
+    this.intents = new SqlIntentStore(db);
     this.deliveries = new SqlDeliveryOutbox(db);
     this.requests = new SqlRequestStore(db);
     this.approvalChannels = new SqlApprovalChannelStore(db);

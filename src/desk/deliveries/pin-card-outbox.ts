@@ -3,7 +3,7 @@
 // asked), last until the PIN can no longer be revealed, and survive restarts: the records are the
 // only state. A lease taken by compare-and-set lets exactly one sender try a record at a time.
 import { cmdletIdentity } from '../../domain/user.js';
-import type { Delivery, DeliveryState } from '../../ports/store.js';
+import type { Delivery, DeliveryNotice, DeliveryState } from '../../ports/store.js';
 import type { DeskServices } from '../dependencies.js';
 import type { PinCard, PinSetDetails } from '../results.js';
 
@@ -19,12 +19,14 @@ export function backoffMs(attempts: number): number {
   return Math.min(60_000, 1_000 * 2 ** Math.max(1, attempts));
 }
 
-/** A card to post: the delivery, and the PIN card it carries (never the PIN). */
+/** A card to post: the delivery, and the PIN card it carries (never the PIN) — or, with `notice`, a short notice about it instead. */
 export interface PinCardToSend {
   delivery: Delivery;
   details: PinSetDetails;
   revealRef: string;
   revealExpiresAt: Date;
+  /** 'pin-not-set': the PIN change did not happen (a remote server never took it); no card. */
+  notice?: DeliveryNotice | undefined;
 }
 
 /** How a try ended, as the sender saw it. */
@@ -39,6 +41,7 @@ export class PinCardOutbox {
     const delivery = await store.deliveries.claim(id, clock(), DELIVERY_LEASE_MS, when);
     if (!delivery) return undefined;
     const reveal = await store.reveals.get(delivery.revealId);
+    if (delivery.notice && reveal) return { delivery, details: reveal.details as PinSetDetails, revealRef: reveal.id, revealExpiresAt: reveal.expiresAt, notice: delivery.notice };
     if (!reveal?.sealed || reveal.expiresAt <= clock()) {
       await this.close(delivery, 'expired', 'the PIN can no longer be revealed');
       return undefined;
@@ -54,6 +57,7 @@ export class PinCardOutbox {
   async sent(card: PinCardToSend, activityId: string): Promise<void> {
     const { store, clock } = this.services;
     await store.deliveries.delivered(card.delivery.id, activityId, clock());
+    if (card.notice) return this.audit(card.delivery, card.details, 'ok', `told-${card.notice}:${card.delivery.attempts}`);
     await store.reveals.attachCard(card.revealRef, { conversation: card.delivery.conversation, activityId });
     await this.audit(card.delivery, card.details, 'ok', `delivered:${card.delivery.attempts}`);
   }
@@ -105,10 +109,10 @@ export class PinCardOutbox {
     await store.audit.append({
       at: clock(),
       actor: 'pindesk',
-      action: delivery.requestId ? 'request-delivered' : 'pin-card-delivered',
+      action: delivery.notice ? 'pin-not-set-told' : delivery.requestId ? 'request-delivered' : 'pin-card-delivered',
       target: target ?? (await this.targetOf(delivery)),
       outcome,
-      reason: delivery.requestId ? `reset:${delivery.requestId}${outcome === 'ok' ? '' : `:${reason}`}` : reason,
+      reason: delivery.requestId ? `reset:${delivery.requestId}${outcome === 'ok' && !delivery.notice ? '' : `:${reason}`}` : reason,
       requestId: delivery.requestId ?? delivery.id,
     });
   }

@@ -5,7 +5,7 @@ import { CannotDialInError, CardExpiredError, RateLimitedError, SelfApprovalErro
 import { summarize } from '../../domain/user.js';
 import { cleanReason, FINAL_STATE, type Decision } from '../../domain/pin-request.js';
 import { authorize, authorizeOn } from '../access.js';
-import type { Store } from '../../ports/store.js';
+import type { AuditRecord, Store } from '../../ports/store.js';
 import { recordOf } from '../audit-trail.js';
 import type { DeskServices, TransactionPorts } from '../dependencies.js';
 import type { DeliveryTarget } from '../shared/pin-issuer.js';
@@ -41,6 +41,8 @@ export async function decideRequest(
   const decided = { decidedAt: now, decidedById: caller.user.id, decidedByName: caller.user.displayName, decisionNote: decision === 'deny' ? cleanReason(note) : undefined };
   // The decision is a compare-and-set; an approval commits with what it changes, and its record.
   const claim = (tx: TransactionPorts) => tx.store.requests.decide(request.id, to, decided, now);
+  // With a remote authority the claim commits before the server call; a clear refusal undoes it.
+  const reopen = (tx: TransactionPorts) => tx.store.requests.reopen(request.id, now);
   const record = { ...recordOf(scope, turn, now), action: `request-${to}`, reason: `${request.kind}:${request.id}` };
   let pin: IssuedPin | undefined;
   let won: boolean;
@@ -56,16 +58,19 @@ export async function decideRequest(
       audit: record,
       deliverTo: deliverTo && { ...deliverTo, requestId: request.id },
       provided: claim,
+      withdraw: reopen,
     });
     won = issued !== 'not-provided';
     if (issued !== 'not-provided' && issued !== 'locked') pin = issued;
-  } else if (decision === 'approve') {
+  } else if (decision === 'approve' && services.authority.joinsStoreTransaction) {
     won = await atomically(async (tx) => {
       if (!(await claim(tx))) return false;
       await tx.authority.unlock(requester.id, now, requester.sipAddress);
       await tx.store.audit.append(record);
       return true;
     });
+  } else if (decision === 'approve') {
+    won = await approveUnlockRemotely(services, { claim, reopen, record, unlock: () => services.authority.unlock(requester.id, now, requester.sipAddress) });
   } else {
     won = await store.requests.decide(request.id, to, decided, now);
   }
@@ -82,4 +87,29 @@ async function requesterChat(store: Pick<Store, 'requests'>, requestId: string):
   const card = (await store.requests.cards(requestId)).find((c) => c.audience === 'requester')?.card;
   const reference = card?.conversation as { channelId?: unknown } | undefined;
   return reference && typeof reference.channelId === 'string' ? { channelId: reference.channelId, reference } : undefined;
+}
+
+/**
+ * An unlock on a server: the decision (compare-and-set) and a 'pending' record commit first, the
+ * server call runs outside any transaction, then its record. Any failure reopens the request (an
+ * unlock is idempotent: deciding again is harmless) and the turn says what happened.
+ */
+async function approveUnlockRemotely(
+  { atomically, store }: Pick<DeskServices, 'atomically' | 'store'>,
+  step: { claim: (tx: TransactionPorts) => Promise<boolean>; reopen: (tx: TransactionPorts) => Promise<boolean>; record: AuditRecord; unlock: () => Promise<unknown> },
+): Promise<boolean> {
+  const claimed = await atomically(async (tx) => {
+    if (!(await step.claim(tx))) return false;
+    await tx.store.audit.append({ ...step.record, outcome: 'pending' });
+    return true;
+  });
+  if (!claimed) return false;
+  try {
+    await step.unlock();
+  } catch (error) {
+    await atomically((tx) => step.reopen(tx));
+    throw error;
+  }
+  await store.audit.append(step.record);
+  return true;
 }

@@ -11,6 +11,8 @@ import type { PinAuthority } from '../../ports/pin-authority.js';
 import type { PolicyAuthority } from '../../ports/policy-authority.js';
 import type { AuditRecord } from '../../ports/store.js';
 import type { Atomically, TransactionPorts } from '../transaction.js';
+import type { IssueOutcome, IssuePlan } from './issue-plan.js';
+import { issueRemotely } from './remote-pin-issue.js';
 import type { Sealer } from '../../security/sealer.js';
 import type { IssuedPin, PinSetDetails } from '../results.js';
 import { revealAad } from './sealed-text.js';
@@ -28,6 +30,11 @@ export interface IssueOptions {
   deliverTo?: DeliveryTarget | undefined;
   /** A condition checked first in the same transaction (a request still pending); false: nothing changes. */
   provided?: ((tx: TransactionPorts) => Promise<boolean>) | undefined;
+  /**
+   * Undoes the transition `provided` made: with a remote authority `provided` commits before the
+   * server call (so only one caller ever reaches the server), and a clear refusal undoes it.
+   */
+  withdraw?: ((tx: TransactionPorts) => Promise<unknown>) | undefined;
 }
 
 /** The addressee's private chat, as the chat surface reached it. */
@@ -52,8 +59,9 @@ export class PinIssuer {
 
   /**
    * 'locked' when the PIN is locked and unlockFirst was not asked, 'not-provided' when the
-   * `provided` condition failed: nothing changed then. Otherwise the PIN, its sealed reveal, its
-   * audit record and its delivery record were committed together.
+   * `provided` condition failed: nothing changed then. Otherwise the PIN is set, with its sealed
+   * reveal, its audit record and its delivery record committed (together with the change itself
+   * for an authority in the store; see remote-pin-issue.ts for one on a server).
    */
   async issue(options: IssueOptions): Promise<IssuedPin | 'locked' | 'not-provided'> {
     const { authority, clock, randomInt, sealer, policies, settings, atomically } = this.deps;
@@ -82,21 +90,37 @@ export class PinIssuer {
     };
     const sealed = sealer.seal(pin, revealAad(revealRef, addressee.id));
     const auditReason = [manual ? 'manual' : 'generated', ignoreHistory ? 'history-override' : '', unlockFirst ? 'unlocked-first' : ''].filter(Boolean).join(',');
-    const deliveryId = options.deliverTo ? nanoid() : undefined;
-    // Nothing above wrote anything; from here, all of it or none of it.
-    const outcome = await atomically(async (tx) => {
-      if (options.provided && !(await options.provided(tx))) return 'not-provided' as const;
-      const set = await tx.authority.setPin({ userId: target.id, sipAddress: target.sipAddress, pin, at, expiresAt: pinExpiresAt, historyCount: policy.pinHistoryCount, unlockFirst });
-      if (set === 'locked') return 'locked' as const;
-      await tx.store.reveals.put({ id: revealRef, addresseeId: addressee.id, targetId: target.id, sealed, details, createdAt: at, expiresAt: revealExpiresAt });
-      if (options.deliverTo && deliveryId) {
-        const { channelId, reference, requestId } = options.deliverTo;
-        await tx.store.deliveries.enqueue({ id: deliveryId, revealId: revealRef, addresseeId: addressee.id, conversation: reference, channelId, requestId, expiresAt: revealExpiresAt, createdAt: at });
-      }
-      if (options.audit) await tx.store.audit.append({ ...options.audit, reason: options.audit.reason ?? auditReason });
-      return 'set' as const;
-    });
+    const to = options.deliverTo;
+    const deliveryId = to ? nanoid() : undefined;
+    const plan: IssuePlan = {
+      setRequest: { userId: target.id, sipAddress: target.sipAddress, pin, at, expiresAt: pinExpiresAt, historyCount: policy.pinHistoryCount, unlockFirst },
+      reveal: { id: revealRef, addresseeId: addressee.id, targetId: target.id, sealed, details, createdAt: at, expiresAt: revealExpiresAt },
+      delivery:
+        to && deliveryId
+          ? { id: deliveryId, revealId: revealRef, addresseeId: addressee.id, conversation: to.reference, channelId: to.channelId, requestId: to.requestId, expiresAt: revealExpiresAt, createdAt: at }
+          : undefined,
+      audit: options.audit && { ...options.audit, reason: options.audit.reason ?? auditReason },
+      targetName: target.displayName,
+      provided: options.provided,
+      withdraw: options.withdraw,
+    };
+    // Nothing above wrote anything. An authority in the store: all of it in one transaction. A
+    // remote one: an intent around the server call, never a transaction held across it.
+    const outcome = authority.joinsStoreTransaction ? await issueInTransaction(atomically, plan) : await issueRemotely(this.deps, plan);
     if (outcome !== 'set') return outcome;
     return { details, revealRef, revealExpiresAt, auditReason, deliveryId };
   }
+}
+
+/** The authority writes through the store's transaction: the change and its records commit together. */
+async function issueInTransaction(atomically: Atomically, plan: IssuePlan): Promise<IssueOutcome> {
+  return atomically(async (tx) => {
+    if (plan.provided && !(await plan.provided(tx))) return 'not-provided' as const;
+    const set = await tx.authority.setPin(plan.setRequest);
+    if (set === 'locked') return 'locked' as const;
+    await tx.store.reveals.put(plan.reveal);
+    if (plan.delivery) await tx.store.deliveries.enqueue(plan.delivery);
+    if (plan.audit) await tx.store.audit.append(plan.audit);
+    return 'set' as const;
+  });
 }

@@ -90,7 +90,11 @@ export class FakeSfb {
     writeFileSync(this.stateFile, JSON.stringify(state, null, 2));
   }
 
-  /** Sets (or clears, with undefined) a fault on one cmdlet: access-denied, remoting, hang, sleep:<ms>, stdout, garbage, exit, noisy, error:<text> (`{pin}` is the PIN received); on 'Import-Module': sleep:<ms> or fail. */
+  /**
+   * Sets (or clears, with undefined) a fault on one cmdlet: access-denied, remoting, hang, sleep:<ms>,
+   * stdout, garbage, exit, noisy, error:<text> (`{pin}` is the PIN received) — before it acts;
+   * `after:<fault>` (Set-CsClientPin) once it has applied the change; on 'Import-Module': sleep:<ms> or fail.
+   */
   fault(cmdlet: string, fault: string | undefined): void {
     const state = this.state();
     state.faults = state.faults ?? {};

@@ -1,7 +1,8 @@
-// The PIN-card outbox (deliveries table): written with the PIN change, claimed by compare-and-set
-// on a lease so that one sender — in one process or several — sends each card at a time.
+// The PIN-card outbox (deliveries table): written with the PIN change (held back while a remote
+// server has not answered), claimed by compare-and-set on a lease so that one sender — in one
+// process or several — sends each card at a time.
 import type { Kysely } from 'kysely';
-import type { Delivery, DeliveryOutbox, DeliveryState } from '../../../ports/store.js';
+import type { Delivery, DeliveryNotice, DeliveryOutbox, DeliveryState } from '../../../ports/store.js';
 import type { Database, DeliveryRow } from '../schema.js';
 
 /** Longest error text kept (a connector's message, never a PIN). */
@@ -20,7 +21,7 @@ export class SqlDeliveryOutbox implements DeliveryOutbox {
         conversation: JSON.stringify(delivery.conversation),
         channel_id: delivery.channelId,
         request_id: delivery.requestId ?? null,
-        state: 'pending',
+        state: delivery.held ? 'held' : 'pending',
         attempts: 0,
         next_attempt_at: delivery.createdAt.getTime(),
         lease_until: null,
@@ -29,8 +30,26 @@ export class SqlDeliveryOutbox implements DeliveryOutbox {
         activity_id: null,
         created_at: delivery.createdAt.getTime(),
         delivered_at: null,
+        notice: null,
       })
       .execute();
+  }
+
+  async release(id: string, now: Date): Promise<void> {
+    await this.db.updateTable('deliveries').set({ state: 'pending', next_attempt_at: now.getTime() }).where('id', '=', id).where('state', '=', 'held').execute();
+  }
+
+  async releaseAsNotice(id: string, notice: DeliveryNotice, now: Date, expiresAt: Date): Promise<void> {
+    await this.db
+      .updateTable('deliveries')
+      .set({ state: 'pending', notice, next_attempt_at: now.getTime(), expires_at: expiresAt.getTime() })
+      .where('id', '=', id)
+      .where('state', '=', 'held')
+      .execute();
+  }
+
+  async drop(id: string): Promise<void> {
+    await this.db.deleteFrom('deliveries').where('id', '=', id).where('state', '=', 'held').execute();
   }
 
   async get(id: string): Promise<Delivery | undefined> {
@@ -122,5 +141,6 @@ function toDelivery(row: DeliveryRow): Delivery {
     lastError: row.last_error ?? undefined,
     activityId: row.activity_id ?? undefined,
     createdAt: new Date(Number(row.created_at)),
+    notice: (row.notice as DeliveryNotice | null) ?? undefined,
   };
 }

@@ -91,6 +91,21 @@ export class SqlRequestStore implements RequestStore {
     return Number(result.numUpdatedRows) === 1;
   }
 
+  async reopen(id: string, decidedAt: Date): Promise<boolean> {
+    const result = await this.db
+      .updateTable('pin_requests')
+      .set({ state: 'pending', decided_at: null, decided_by_id: null, decided_by_name: null, decision_note: null })
+      .where('id', '=', id)
+      .where('state', '=', 'approved')
+      .where('decided_at', '=', decidedAt.getTime())
+      // The requester asked again meanwhile: one pending request each, so this one stays decided.
+      .where(({ not, exists, selectFrom }) =>
+        not(exists(selectFrom('pin_requests as other').select('other.id').whereRef('other.requester_id', '=', 'pin_requests.requester_id').where('other.state', '=', 'pending'))),
+      )
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
   async expireDue(now: Date): Promise<PinRequest[]> {
     const due = await this.db.selectFrom('pin_requests').select('id').where('state', '=', 'pending').where('expires_at', '<=', now.getTime()).limit(500).execute();
     const expired: PinRequest[] = [];

@@ -35,6 +35,8 @@ export class SqlRevealVault implements RevealVault {
       .where('addressee_id', '=', addresseeId)
       .where('expires_at', '>', now.getTime())
       .where('sealed', 'is not', null)
+      // A PIN still waiting on a remote server's answer is not known to be set: not listed yet.
+      .where(({ not, exists, selectFrom }) => not(exists(selectFrom('pin_intents').select('pin_intents.id').whereRef('pin_intents.reveal_id', '=', 'reveals.id'))))
       .orderBy('created_at', 'desc')
       .limit(limit)
       .execute();
@@ -53,6 +55,10 @@ export class SqlRevealVault implements RevealVault {
 
   async forget(id: string): Promise<void> {
     await this.db.updateTable('reveals').set({ sealed: null }).where('id', '=', id).execute();
+  }
+
+  async discard(id: string): Promise<void> {
+    await this.db.deleteFrom('reveals').where('id', '=', id).execute();
   }
 
   async purgeExpired(now: Date): Promise<number> {
