@@ -2,14 +2,18 @@
 // or a stray line on stdout, exiting inside a cmdlet, refused by the server (role-based access
 // control, remoting, an error the worker does not know), a slow restart; hung past SFB_TIMEOUT. Each gives a clear chat
 // answer that says truthfully what changed, and a working worker afterwards.
+import { createHash } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { action, cardOf, cardText, sentText, type Harness, type Turn } from '../support/harness.js';
 import { alive, dbRows, groupMembers, KEN, logged, startSfbHarness, waitFor, workerPid } from '../support/sfb/chat.js';
 import { FakeSfb, pwshAvailable } from '../support/sfb/pwsh.js';
 
-/** The answer to a set whose outcome PinDesk cannot know: it must never claim nothing changed. */
+/** The answer to a change whose outcome PinDesk cannot know (a lock: no intent is kept for it). */
 const UNKNOWN = /can't tell whether the change was made/;
 const NOTHING = /nothing was changed/;
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+/** Ken's PIN on the fake server (its SHA-256), to hold each answer against what really happened. */
+const pinOnServer = (fake: FakeSfb): string | null => fake.state().users.find((u: { SipAddress: string }) => u.SipAddress === KEN).PinSha256;
 
 describe.runIf(pwshAvailable())('PIN_AUTHORITY=sfb: faults of a running worker, through chat', () => {
   let h: Harness;
@@ -36,27 +40,49 @@ describe.runIf(pwshAvailable())('PIN_AUTHORITY=sfb: faults of a running worker, 
 
   const setCalls = () => fake.calls().filter((c) => c.cmdlet === 'Set-CsClientPin').length;
 
-  it('killed mid-operation (kill -9 of its process group while the server works): outcome unknown, said so; a new worker answers next', async () => {
+  it('killed mid-set before the server applied it (kill -9 of its process group): PinDesk asks the server at once, "nothing was changed" is true; a new worker answers next', async () => {
     const first = workerPid(h)!;
     expect(alive(first)).toBe(true);
     const before = setCalls();
+    const pinBefore = pinOnServer(fake);
     fake.fault('Set-CsClientPin', 'sleep:120000');
     const answer = h.emulator('pilar').say('set pin Ken Myer');
     expect(await waitFor(() => setCalls() > before)).toBe(true);
     const members = groupMembers(first);
     process.kill(-first, 'SIGKILL');
     const text = sentText(await answer);
-    expect(text).toMatch(/the Skype for Business worker stopped during the operation and is restarted for the next one\. I can't tell/);
-    expect(text).toMatch(UNKNOWN);
-    expect(text).not.toMatch(NOTHING);
+    expect(text).toMatch(/the Skype for Business worker stopped during the operation and is restarted for the next one, so nothing was changed/);
     expect(text).not.toMatch(/PIN set for/);
+    expect(pinOnServer(fake)).toBe(pinBefore);
     expect(await waitFor(() => members.every((pid) => !alive(pid)))).toBe(true);
     fake.fault('Set-CsClientPin', undefined);
     await statusWorks();
     expect(workerPid(h)).not.toBe(first);
     expect(alive(workerPid(h)!)).toBe(true);
-    // The audit trail says the outcome is unknown too.
-    expect(dbRows(h, "select outcome, reason from audit where action = 'set-pin' order by id desc limit 1")).toEqual([{ outcome: 'failed', reason: 'backend-error:unknown' }]);
+    expect(dbRows(h, "select outcome, reason from audit where action = 'set-pin' order by id desc limit 1")).toEqual([{ outcome: 'failed', reason: 'backend-error' }]);
+    // No sealed PIN and no intent stay behind.
+    expect(dbRows(h, 'select count(*) as n from pin_intents')).toEqual([{ n: 0 }]);
+  }, 90_000);
+
+  it('killed mid-set after the server applied it: PinDesk asks the server at once and delivers the PIN it set', async () => {
+    const first = workerPid(h)!;
+    const before = setCalls();
+    fake.fault('Set-CsClientPin', 'after:sleep:120000');
+    const pilar = h.emulator('pilar');
+    const answer = pilar.say('set pin Ken Myer');
+    expect(await waitFor(() => setCalls() > before && pinOnServer(fake) !== null)).toBe(true);
+    const pinAfterSet = pinOnServer(fake);
+    expect(await waitFor(() => { const s = fake.state(); return s.users.find((u: { SipAddress: string }) => u.SipAddress === KEN).PinSha256 === pinAfterSet; })).toBe(true);
+    process.kill(-first, 'SIGKILL');
+    const turn = await answer;
+    const card = cardOf(turn.sent.find((s) => s.kind === 'send'));
+    expect(cardText(card)).toContain('PIN set for Ken Myer');
+    const revealed = cardOf((await pilar.submit(action(card, 'Reveal PIN'))).sent[0]);
+    const pin = revealed.body.find((b: any) => b.fontType === 'Monospace' && b.size === 'ExtraLarge')?.text as string;
+    expect(sha256(pin)).toBe(pinOnServer(fake));
+    fake.fault('Set-CsClientPin', undefined);
+    await statusWorks();
+    expect(workerPid(h)).not.toBe(first);
   }, 90_000);
 
   it('a stray line on stdout during a read: restarted, "nothing was changed" (a read), the next command works', async () => {
@@ -71,14 +97,20 @@ describe.runIf(pwshAvailable())('PIN_AUTHORITY=sfb: faults of a running worker, 
     expect(logged(h, 'Skype for Business worker killed').at(-1)).toMatchObject({ pid: first, reason: expect.stringMatching(/not protocol JSON/) });
   }, 90_000);
 
-  it('garbage on stdout during a set (half a JSON object, invalid UTF-8, a NUL): outcome unknown, said so; restarted', async () => {
+  it('garbage on stdout during a set (half a JSON object, invalid UTF-8, a NUL): restarted; the answer matches what the server holds', async () => {
     const first = workerPid(h)!;
+    const pinBefore = pinOnServer(fake);
     fake.fault('Set-CsClientPin', 'garbage');
-    const text = sentText(await h.emulator('pilar').say('set pin Ken Myer'));
-    expect(text).toMatch(/misbehaved and was restarted/);
-    expect(text).toMatch(UNKNOWN);
-    expect(text).not.toMatch(NOTHING);
+    const turn = await h.emulator('pilar').say('set pin Ken Myer');
+    const text = sentText(turn);
     fake.fault('Set-CsClientPin', undefined);
+    // The cmdlet may or may not have applied the PIN before the worker was killed: PinDesk asked the
+    // server, and its answer must agree with it.
+    if (pinOnServer(fake) === pinBefore) {
+      expect(text).toMatch(/misbehaved and was restarted, so nothing was changed/);
+    } else {
+      expect(cardText(cardOf(turn.sent.find((s) => s.kind === 'send')))).toContain('PIN set for Ken Myer');
+    }
     const again = cardText(cardOf((await h.emulator('pilar').say('set pin Ken Myer')).sent[0]));
     expect(again).toContain('PIN set for Ken Myer');
     expect(workerPid(h)).not.toBe(first);
@@ -166,12 +198,12 @@ describe.runIf(pwshAvailable())('PIN_AUTHORITY=sfb: faults of a running worker, 
     await statusWorks();
   }, 90_000);
 
-  it('Unlock and set, the worker killed during the set: says the PIN was unlocked and the set\'s outcome is unknown', async () => {
+  it('Unlock and set, the worker killed during the set (before the server applied it): says the PIN was unlocked and the old PIN is unchanged', async () => {
     const first = workerPid(h)!;
+    const pinBefore = pinOnServer(fake);
     const text = await unlockAndSetUnder('sleep:120000', async () => void process.kill(-first, 'SIGKILL'));
-    expect(text).toMatch(/The PIN was unlocked, but/);
-    expect(text).toMatch(/can't tell whether the new PIN was set/);
-    expect(text).not.toMatch(/PIN is unchanged|nothing was changed/);
+    expect(text).toMatch(/The PIN was unlocked, but setting the PIN failed: .*The old PIN is unchanged and now unlocked/);
+    expect(pinOnServer(fake)).toBe(pinBefore);
     await statusWorks();
     expect(workerPid(h)).not.toBe(first);
   }, 90_000);
@@ -229,10 +261,11 @@ describe.runIf(pwshAvailable())('PIN_AUTHORITY=sfb: a hung worker, through chat 
     expect(await hung('Get-CsClientPinInfo', () => h.emulator('anne').say('pin status Ken Myer'))).toMatch(NOTHING);
   }, 90_000);
 
-  it('a hung set: outcome unknown, said so (never "nothing was changed"); the next command works', async () => {
+  it('a hung set (never applied): PinDesk asks the server after the deadline, "nothing was changed" is true; the next command works', async () => {
+    const pinBefore = fake.state().users.find((u: { SipAddress: string }) => u.SipAddress === KEN).PinSha256;
     const text = await hung('Set-CsClientPin', () => h.emulator('pilar').say('set pin Ken Myer'));
-    expect(text).toMatch(UNKNOWN);
-    expect(text).not.toMatch(NOTHING);
+    expect(text).toMatch(NOTHING);
     expect(text).not.toMatch(/PIN set for/);
+    expect(fake.state().users.find((u: { SipAddress: string }) => u.SipAddress === KEN).PinSha256).toBe(pinBefore);
   }, 90_000);
 });
