@@ -86,6 +86,8 @@ export const envSchema = z.object({
   SFB_MODULE: z.string().trim().min(1).default('SkypeForBusiness'),
   SFB_TIMEOUT: duration.default(20_000),
   SFB_TRANSPORT: z.enum(['local', 'ssh']).default('local'),
+  SFB_WORKERS: z.coerce.number().int().min(1).max(16).default(1),
+  SFB_QUEUE: z.coerce.number().int().min(0).max(1000).default(16),
 });
 
 export interface Config {
@@ -138,6 +140,9 @@ export interface SfbSettings {
   module: string;
   /** SFB_TIMEOUT: deadline per operation. */
   timeoutMs: number;
+  /** SFB_WORKERS: long-lived workers started at boot; SFB_QUEUE: requests that may wait for one. */
+  workers: number;
+  queue: number;
   /** The worker script kept in the repository. */
   script: string;
 }
@@ -240,7 +245,7 @@ function sfbSettings(e: Env): SfbSettings {
   if (e.SFB_TRANSPORT === 'ssh') throw new ConfigError('SFB_TRANSPORT: ssh is not yet supported; use local');
   if (!e.SFB_PWSH) throw new ConfigError('SFB_PWSH: required when PIN_AUTHORITY=sfb (the path to pwsh or powershell.exe)');
   if (!existsSync(e.SFB_PWSH)) throw new ConfigError(`SFB_PWSH: ${e.SFB_PWSH} does not exist`);
-  return { kind: 'sfb', transport: 'local', pwsh: e.SFB_PWSH, module: e.SFB_MODULE, timeoutMs: e.SFB_TIMEOUT, script: SFB_WORKER_SCRIPT };
+  return { kind: 'sfb', transport: 'local', pwsh: e.SFB_PWSH, module: e.SFB_MODULE, timeoutMs: e.SFB_TIMEOUT, workers: e.SFB_WORKERS, queue: e.SFB_QUEUE, script: SFB_WORKER_SCRIPT };
 }
 
 type Env = z.infer<typeof envSchema>;

@@ -53,6 +53,8 @@ export interface CallRecord {
   cmdlet: string;
   parameters: Record<string, unknown>;
   pid: number;
+  /** When the call began (ISO 8601, UTC). */
+  at: string;
 }
 
 /** A fake Skype for Business server for one test: its state and call-log files, and workers on it. */
@@ -90,7 +92,7 @@ export class FakeSfb {
     writeFileSync(this.stateFile, JSON.stringify(state, null, 2));
   }
 
-  /** Sets (or clears, with undefined) a fault on one cmdlet: access-denied, remoting, hang, sleep:<ms>, stdout, exit, noisy. */
+  /** Sets (or clears, with undefined) a fault on one cmdlet: access-denied, remoting, hang, sleep:<ms>, gate:<file> (waits until the file exists), stdout, exit, noisy. */
   fault(cmdlet: string, fault: string | undefined): void {
     const state = this.state();
     state.faults = state.faults ?? {};
