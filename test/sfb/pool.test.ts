@@ -109,12 +109,13 @@ describe.runIf(pwshAvailable())('worker pool (real pwsh, fake module)', () => {
 
   it('close() during a start kills the starting process', async () => {
     const gate = path.join(fake.dir, 'gate');
-    const pool = poolOf(2, 4, { SFB_FAKE_IMPORT_GATE: gate, PINDESK_POOL_TEST: 'close-during-start' });
+    const marker = `close-during-start:${fake.dir}`;
+    const pool = poolOf(2, 4, { SFB_FAKE_IMPORT_GATE: gate, PINDESK_POOL_TEST: marker });
     const started = pool.start();
-    await waitUntil(() => processesWith('close-during-start').length >= 2, 'both starts under way', 30_000);
+    await waitUntil(() => processesWith(marker).length >= 2, 'both starts under way', 30_000);
     await pool.close();
     await started;
-    await waitUntil(() => processesWith('close-during-start').length === 0, 'no starting process left');
+    await waitUntil(() => processesWith(marker).length === 0, 'no starting process left');
     writeFileSync(gate, '');
   }, 60_000);
 });
