@@ -149,7 +149,6 @@ export interface SfbSettings {
 
 export const SFB_WORKER_SCRIPT = path.join(PACKAGE_ROOT, 'sfb', 'pindesk-worker.ps1');
 
-
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // A blank app id is most likely a secret that did not arrive: refuse rather than quietly run
   // without authentication.
