@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { writeSlapdConfig } from '../scripts/slapd-config.mjs';
 import { generateDirectory, syntheticUser } from './generate-directory.mjs';
 import { load, processStats, startConnector, startServer, summarize } from './harness.mjs';
+import { benchSfb, renderSfb } from './sfb-worker.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
@@ -215,6 +216,10 @@ function listening(port) {
   });
 }
 
+// ---- 5. through the Skype for Business worker (real pwsh, fake module) -------------------------
+const sfb = await benchSfb({ connector, message, quick: QUICK });
+const sfbReport = renderSfb(sfb);
+
 // ---- report ----------------------------------------------------------------------------------
 await connector.close();
 rmSync(work, { recursive: true, force: true });
@@ -244,6 +249,7 @@ const targets = [
     ? [target('find user p95 at 100 000 ≤ 2 × p95 at 1 000 (LDAP)', p95('ldap', 100000, 'find user') / p95('ldap', 1000, 'find user'), (v) => v <= 2, '×')]
     : []),
   target(`RSS growth between the two ${half}-turn halves < 5 %`, ((rssSecond - rssFirst) / rssFirst) * 100, (v) => v < 5, '%'),
+  ...sfbReport.targets,
 ];
 
 function target(name, value, ok, unit) {
@@ -266,13 +272,15 @@ const report = [
   '',
   `RSS after the first ${half} turns: ${fmt(rssFirst, 1)} MB; after the second: ${fmt(rssSecond, 1)} MB.`,
   '',
+  ...sfbReport.lines,
+  '',
   'Targets:',
-  ...targets.map((t) => `- ${t.met ? 'met' : 'MISSED'}: ${t.name} — ${fmt(t.value)}${t.unit === '%' ? ' %' : ' ×'}`),
+  ...targets.map((t) => `- ${t.met ? 'met' : 'MISSED'}: ${t.name} — ${fmt(t.value)}${{ '%': ' %', ms: ' ms' }[t.unit] ?? ' ×'}`),
   ...notes.map((n) => `- note: ${n}`),
 ].join('\n');
 console.log(report);
 const resultsDir = path.join(here, 'results');
 mkdirSync(resultsDir, { recursive: true });
 const file = path.join(resultsDir, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), machine, quick: QUICK, rows, growth, rss: { first: rssFirst, second: rssSecond }, targets, notes }, null, 2));
+writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), machine, quick: QUICK, rows, growth, rss: { first: rssFirst, second: rssSecond }, sfb, targets, notes: [...notes, ...sfb.notes] }, null, 2));
 console.log(`\nJSON: ${path.relative(root, file)}`);

@@ -103,7 +103,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     });
     return options.decorateStore ? options.decorateStore(bounds) : bounds;
   };
-  const { desk, cards, outbox, requests: requestDelivery, verifier, intents, store, directory, fingerprint, close: closeDesk } = await openDesk(config, log, { clock, randomInt: options.randomInt, decorateStore });
+  const { desk, cards, outbox, requests: requestDelivery, verifier, intents, store, directory, fingerprint, authorityReady, close: closeDesk } = await openDesk(config, log, { clock, randomInt: options.randomInt, decorateStore });
   const boundedStore = bounds!;
   senders = directory;
 
@@ -161,8 +161,9 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     log,
     refusals,
     localOnly: config.production ? undefined : { checkHost: !config.unauthenticatedNetwork },
-    // The store can write now and the directory answers; a reason code otherwise (readiness.ts).
-    ready: () => checkReadiness({ store: () => checkSqliteWritable(store, config.dataDir, clock()), directory: () => directory.ping() }),
+    // The store can write now, the directory answers, a Skype for Business worker is warm (with
+    // PIN_AUTHORITY=sfb); a reason code otherwise (readiness.ts).
+    ready: () => checkReadiness({ store: () => checkSqliteWritable(store, config.dataDir, clock()), directory: () => directory.ping(), authority: authorityReady }),
     port: config.port,
     host: config.host,
     routes: (server) =>

@@ -93,6 +93,8 @@ export const envSchema = z.object({
   SFB_SSH_USER: optionalText,
   SFB_SSH_KEY_FILE: optionalText,
   SFB_SSH_KNOWN_HOSTS: optionalText,
+  SFB_WORKERS: z.coerce.number().int().min(1).max(16).default(1),
+  SFB_QUEUE: z.coerce.number().int().min(0).max(1000).default(16),
 });
 
 export interface Config {
@@ -137,7 +139,6 @@ export interface Config {
 }
 
 export const SFB_WORKER_SCRIPT = path.join(PACKAGE_ROOT, 'sfb', 'pindesk-worker.ps1');
-
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // A blank app id is most likely a secret that did not arrive: refuse rather than quietly run

@@ -11,6 +11,7 @@ import { workerCommand } from './adapters/sfb/worker-command.js';
 import { SfbPinAuthority } from './adapters/sfb/sfb-authority.js';
 import { SfbPolicies } from './adapters/sfb/sfb-policies.js';
 import { BuiltInPolicies } from './adapters/builtin-policies.js';
+import { WorkerPool } from './adapters/sfb/worker-pool.js';
 import { checkKeys } from './adapters/key-checks.js';
 import { loadKeys, type Keys } from './adapters/secrets-file.js';
 import { SqlKeyChecks } from './adapters/sql/repositories/key-check-repository.js';
@@ -52,6 +53,8 @@ export interface OpenDesk extends AssembledDesk {
   directory: Directory;
   /** A keyed fingerprint of a text (from the PIN hashing key): stable, shared by instances, never the text. */
   fingerprint: (text: string) => string;
+  /** Throws (a readiness reason) while the PIN authority cannot act: no warm Skype for Business worker. */
+  authorityReady: () => Promise<void>;
   close(): Promise<void>;
 }
 
@@ -117,6 +120,7 @@ export async function openDesk(config: Config, log: Logger, options: OpenDeskOpt
     store,
     directory,
     fingerprint,
+    authorityReady: sfb ? sfb.ready : async () => {},
     async close() {
       await sfb?.worker.close();
       await store.close();
@@ -125,35 +129,53 @@ export async function openDesk(config: Config, log: Logger, options: OpenDeskOpt
   };
 }
 
-/** One long-lived PowerShell worker, started (and the module imported) now, and the authority on it. */
-async function openSfb(settings: SfbSettings, directory: Directory, log: Logger): Promise<{ worker: PowerShellWorker; authority: SfbPinAuthority; policies: SfbPolicies }> {
+/**
+ * SFB_WORKERS long-lived PowerShell workers and the authority on them. They start (and import the
+ * module) in the background: /readyz says 503 until one has answered `ping`, and a request before
+ * then waits for a start under way.
+ */
+async function openSfb(
+  settings: SfbSettings,
+  directory: Directory,
+  log: Logger,
+): Promise<{ worker: WorkerPool; authority: SfbPinAuthority; policies: SfbPolicies; ready: () => Promise<void> }> {
   // Which program with which fixed arguments (local pwsh, or ssh to the Windows host): ./adapters/sfb/worker-command.ts.
   const { command, args, env, expectedHash, label } = workerCommand(settings);
-  const worker = new PowerShellWorker({
-    pwsh: command,
-    args,
-    label,
-    script: settings.script,
-    env,
-    expectedHash,
-    timeoutMs: settings.timeoutMs,
+  const pool = new WorkerPool({
+    size: settings.workers,
+    maxQueue: settings.queue,
+    create: (index, lost) =>
+      new PowerShellWorker({
+        pwsh: command,
+        args,
+        label,
+        script: settings.script,
+        env,
+        expectedHash,
+        timeoutMs: settings.timeoutMs,
+        onEvent: (event) => {
+          if (event.type === 'killed' || event.type === 'exited') lost();
+          if (event.type === 'started') log.info({ worker: index, pid: event.pid, hash: event.hash, ms: event.ms, via: label }, 'Skype for Business worker ready');
+          else if (event.type === 'killed') log.warn({ worker: index, pid: event.pid, reason: event.reason }, 'Skype for Business worker killed');
+          else if (event.type === 'exited') log.debug({ worker: index, pid: event.pid, code: event.code, signal: event.signal }, 'Skype for Business worker exited');
+          // The module's own console output is not ours to trust: digit runs that could be a PIN are masked.
+          else log.debug({ worker: index, pid: event.pid, stderr: maskDigits(event.text) }, 'Skype for Business worker stderr');
+        },
+      }),
     onEvent: (event) => {
-      if (event.type === 'started') log.info({ pid: event.pid, hash: event.hash, ms: event.ms, via: label }, 'Skype for Business worker ready');
-      else if (event.type === 'killed') log.warn({ pid: event.pid, reason: event.reason }, 'Skype for Business worker killed');
-      else if (event.type === 'exited') log.debug({ pid: event.pid, code: event.code, signal: event.signal }, 'Skype for Business worker exited');
-      // The module's own console output is not ours to trust: digit runs that could be a PIN are masked.
-      else log.debug({ pid: event.pid, stderr: maskDigits(event.text) }, 'Skype for Business worker stderr');
+      if (event.type === 'warm') log.info({ worker: event.index, pid: event.pid, ms: event.ms }, 'Skype for Business worker answered ping');
+      // Logged at every failed start; the worker tries again after a pause that grows.
+      else log.error({ worker: event.index, err: { kind: event.error.kind, message: maskDigits(event.error.message) }, retryInMs: event.retryInMs }, 'the Skype for Business worker could not start');
     },
   });
-  // A worker that cannot start now is logged; the next operation tries again (and answers clearly).
-  await worker.start().catch((err: unknown) => log.error({ err }, 'the Skype for Business worker could not start'));
+  void pool.start();
   // The full error for the operator, under its own key: pino's `err` serializer keeps only what an
   // Error instance has, so a plain object there was logged as { type: 'object' }. The worker masked
   // the PIN and digit runs in it already; digit runs are masked here again.
   const refused = (err: SfbError) =>
     log.error({ failure: { kind: err.kind, message: maskDigits(err.message), ...err.details } }, 'the Skype for Business server refused');
-  const authority = new SfbPinAuthority(worker, directory, refused, settings.timeoutMs);
-  return { worker, authority, policies: new SfbPolicies(worker, refused) };
+  const authority = new SfbPinAuthority(pool, directory, refused, settings.timeoutMs);
+  return { worker: pool, authority, policies: new SfbPolicies(pool, refused), ready: async () => pool.readiness() };
 }
 
 /**

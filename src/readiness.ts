@@ -3,6 +3,7 @@
 // get a short reason code (`store-disk-full`, `directory-bind-refused`, ...), never internal error text
 // (`connect ECONNREFUSED 127.0.0.1:1`, LDAP message types); the details go to the log, at error level.
 import { LdapBindError, LdapTimeoutError } from './adapters/ldap/connection-pool.js';
+import { WorkersNotReadyError } from './adapters/sfb/worker-pool.js';
 import { StoreNotWritableError } from './adapters/sql/sqlite.js';
 
 /** Each check's own deadline, under the HTTP handler's 2 s. */
@@ -17,7 +18,9 @@ export type ReadinessReason =
   | 'directory-tls-refused'
   | 'directory-unreachable'
   | 'directory-timeout'
-  | 'directory-unavailable';
+  | 'directory-unavailable'
+  | 'sfb-worker-starting'
+  | 'sfb-worker-unavailable';
 
 /** Why PinDesk is not ready: `reason` is for anyone, `message` (with the cause) for the log only. */
 export class NotReadyError extends Error {
@@ -35,16 +38,26 @@ export interface ReadinessChecks {
   store: () => Promise<void>;
   /** Throws when the directory does not answer. */
   directory: () => Promise<void>;
+  /** Throws when the PIN authority cannot act (PIN_AUTHORITY=sfb: no warm worker). */
+  authority?: () => Promise<void>;
 }
 
-/** Runs both checks at once; the store's failure is reported first. Throws NotReadyError. */
+/** Runs the checks at once; the store's failure is reported first, then the directory's. Throws NotReadyError. */
 export async function checkReadiness(checks: ReadinessChecks): Promise<void> {
-  const [store, directory] = await Promise.allSettled([
+  const [store, directory, authority] = await Promise.allSettled([
     withDeadline(checks.store(), 'store-timeout', 'store'),
     withDeadline(checks.directory(), 'directory-timeout', 'directory'),
+    checks.authority?.(),
   ]);
   if (store.status === 'rejected') throw notReady(store.reason, storeReason(store.reason), 'store');
   if (directory.status === 'rejected') throw notReady(directory.reason, directoryReason(directory.reason), 'directory');
+  if (authority.status === 'rejected') throw notReady(authority.reason, authorityReason(authority.reason), 'authority');
+}
+
+/** The pool's own code (`sfb-worker-starting`, `sfb-worker-unavailable`). */
+function authorityReason(error: unknown): ReadinessReason {
+  if (error instanceof NotReadyError || error instanceof WorkersNotReadyError) return error.reason;
+  return 'sfb-worker-unavailable';
 }
 
 function notReady(error: unknown, reason: ReadinessReason, what: string): NotReadyError {

@@ -12,6 +12,9 @@ export interface SfbCommonSettings {
   module: string;
   /** SFB_TIMEOUT: deadline per operation. */
   timeoutMs: number;
+  /** SFB_WORKERS: long-lived workers started at boot; SFB_QUEUE: requests that may wait for one. */
+  workers: number;
+  queue: number;
   /** The worker script kept in the repository (over ssh: the copy whose hash the remote one must have). */
   script: string;
 }
@@ -36,6 +39,8 @@ export interface SfbEnv {
   SFB_PWSH?: string | undefined;
   SFB_MODULE: string;
   SFB_TIMEOUT: number;
+  SFB_WORKERS: number;
+  SFB_QUEUE: number;
   SFB_SSH?: string | undefined;
   SFB_SSH_HOST?: string | undefined;
   SFB_SSH_PORT: number;
@@ -50,7 +55,7 @@ const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](
 const USER = /^[A-Za-z0-9_][A-Za-z0-9_.$\\@-]{0,103}$/;
 
 export function sfbSettings(e: SfbEnv, script: string): SfbSettings {
-  const common = { kind: 'sfb' as const, module: e.SFB_MODULE, timeoutMs: e.SFB_TIMEOUT, script };
+  const common = { kind: 'sfb' as const, module: e.SFB_MODULE, timeoutMs: e.SFB_TIMEOUT, workers: e.SFB_WORKERS, queue: e.SFB_QUEUE, script };
   if (e.SFB_TRANSPORT === 'ssh') return { ...common, transport: 'ssh', ssh: sshSettings(e) };
   if (!e.SFB_PWSH) throw new ConfigError('SFB_PWSH: required when PIN_AUTHORITY=sfb (the path to pwsh or powershell.exe)');
   if (!existsSync(e.SFB_PWSH)) throw new ConfigError(`SFB_PWSH: ${e.SFB_PWSH} does not exist`);

@@ -35,6 +35,10 @@ describe('configuration', () => {
       authority: { kind: 'sfb', transport: 'local', pwsh: process.execPath, module: 'SkypeForBusiness', timeoutMs: 20_000 },
     });
     expect(loadConfig({ PIN_AUTHORITY: 'sfb', SFB_PWSH: process.execPath, SFB_TIMEOUT: '5s', SFB_MODULE: '/opt/m' }).authority).toMatchObject({ module: '/opt/m', timeoutMs: 5000 });
+    expect(loadConfig({ PIN_AUTHORITY: 'sfb', SFB_PWSH: process.execPath }).authority).toMatchObject({ workers: 1, queue: 16 });
+    expect(loadConfig({ PIN_AUTHORITY: 'sfb', SFB_PWSH: process.execPath, SFB_WORKERS: '4', SFB_QUEUE: '0' }).authority).toMatchObject({ workers: 4, queue: 0 });
+    for (const bad of ['0', '17', '1.5', 'two']) expect(() => loadConfig({ PIN_AUTHORITY: 'sfb', SFB_PWSH: process.execPath, SFB_WORKERS: bad })).toThrow(/SFB_WORKERS/);
+    for (const bad of ['-1', '1001', 'many']) expect(() => loadConfig({ PIN_AUTHORITY: 'sfb', SFB_PWSH: process.execPath, SFB_QUEUE: bad })).toThrow(/SFB_QUEUE/);
   });
 
   it('reads previous keys for rotation (issue 12, A.4)', () => {

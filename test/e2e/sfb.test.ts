@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { action, cardOf, cardText, sentText, startHarness, type Harness } from '../support/harness.js';
 import { FakeSfb, fakeModulePath, pwsh, pwshAvailable, type CallRecord } from '../support/sfb/pwsh.js';
+import { waitForReadyz } from '../support/sfb/readiness.js';
 
 const KEN = 'sip:ken.myer@contoso.com';
 const PIN_CMDLET = /ClientPin/;
@@ -28,6 +29,8 @@ describe.runIf(pwshAvailable())('PIN_AUTHORITY=sfb over the local worker (real p
     process.env.SFB_FAKE_STATE = fake.stateFile;
     process.env.SFB_FAKE_CALLS = fake.callsFile;
     h = await startHarness({ PIN_AUTHORITY: 'sfb', SFB_PWSH: pwsh(), SFB_MODULE: path.join(fakeModulePath, 'SkypeForBusiness'), SFB_TIMEOUT: '15s' });
+    // The worker starts in the background: /readyz says when it has answered ping.
+    await waitForReadyz(h, 200);
   }, 90_000);
   afterAll(async () => {
     await h?.stop();

@@ -42,13 +42,13 @@ describe.runIf(pwshAvailable())('Skype for Business worker (real pwsh, fake modu
   it('status: Get-CsClientPinInfo with the SIP address exactly, the real property names', async () => {
     const info = await worker.call('status', { identity: 'sip:pilar.ackerman@contoso.com' });
     expect(info).toEqual({ Identity: 'sip:pilar.ackerman@contoso.com', IsPinSet: false, IsLockedOut: false, LastPinChangeTime: null, PinExpirationTime: null });
-    expect(newCalls()).toEqual([{ cmdlet: 'Get-CsClientPinInfo', parameters: { Identity: 'sip:pilar.ackerman@contoso.com' }, pid: expect.any(Number) }]);
+    expect(newCalls()).toEqual([{ cmdlet: 'Get-CsClientPinInfo', parameters: { Identity: 'sip:pilar.ackerman@contoso.com' }, pid: expect.any(Number), at: expect.any(String) }]);
   });
 
   it('set: Set-CsClientPin -Identity -Pin; the fake receives the PIN (recorded only as a hash), status shows the change', async () => {
     const before = Date.now();
     expect(await worker.call('set', { identity: KEN, pin: '80417' })).toEqual({ done: true });
-    expect(newCalls()).toEqual([{ cmdlet: 'Set-CsClientPin', parameters: { Identity: KEN, Pin: { sha256: sha('80417'), length: 5 }, Confirm: false }, pid: expect.any(Number) }]);
+    expect(newCalls()).toEqual([{ cmdlet: 'Set-CsClientPin', parameters: { Identity: KEN, Pin: { sha256: sha('80417'), length: 5 }, Confirm: false }, pid: expect.any(Number), at: expect.any(String) }]);
     const info = await worker.call('status', { identity: KEN });
     expect(info.IsPinSet).toBe(true);
     expect(Date.parse(info.LastPinChangeTime ?? '')).toBeGreaterThanOrEqual(before - 1000);

@@ -121,6 +121,7 @@ export class PowerShellWorker {
   private readonly options: Required<Omit<PowerShellWorkerOptions, 'expectedHash' | 'onEvent' | 'env' | 'args' | 'label'>> & Pick<PowerShellWorkerOptions, 'expectedHash' | 'onEvent' | 'env' | 'args' | 'label'>;
   private current: Process | undefined;
   private starting: Promise<Process> | undefined;
+  private spawning: Process | undefined; // the start under way: close() kills it, it never becomes current
   private pending: Pending | undefined;
   private queue: Array<() => void> = [];
   private running = false;
@@ -169,6 +170,7 @@ export class PowerShellWorker {
   /** Stops the worker (end of input, then a kill if it lingers). */
   async close(): Promise<void> {
     this.closed = true;
+    this.spawning?.kill();
     const process = this.current;
     this.current = undefined;
     if (!process) return;
@@ -237,6 +239,7 @@ export class PowerShellWorker {
       const settle = (error: SfbError | undefined, process?: Process) => {
         if (settled) return;
         settled = true;
+        if (this.spawning === worker) this.spawning = undefined;
         clearTimeout(timer);
         if (error) {
           worker.kill();
@@ -272,6 +275,7 @@ export class PowerShellWorker {
         },
         () => (settled ? this.fail(worker, 'protocol', 'the Skype for Business worker wrote an over-long line; it was restarted') : settle(new SfbError('protocol', 'over-long line before ready'))),
       );
+      this.spawning = worker;
       child.stderr.on('data', (chunk: Buffer) => this.options.onEvent?.({ type: 'stderr', pid: worker.pid, text: chunk.toString('utf8').slice(0, 1000) }));
       child.once('error', (error) => settle(new SfbError('unavailable', `cannot start ${label}: ${error.message}`, op ? { op } : {})));
       child.once('exit', (code, signal) => {

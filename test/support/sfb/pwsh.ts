@@ -53,6 +53,8 @@ export interface CallRecord {
   cmdlet: string;
   parameters: Record<string, unknown>;
   pid: number;
+  /** When the call began (ISO 8601, UTC). */
+  at: string;
 }
 
 /** A fake Skype for Business server for one test: its state and call-log files, and workers on it. */
@@ -92,8 +94,9 @@ export class FakeSfb {
 
   /**
    * Sets (or clears, with undefined) a fault on one cmdlet: access-denied, remoting, hang, sleep:<ms>,
-   * stdout, garbage, exit, noisy, error:<text> (`{pin}` is the PIN received) — before it acts;
-   * `after:<fault>` (Set-CsClientPin) once it has applied the change; on 'Import-Module': sleep:<ms> or fail.
+   * gate:<file> (waits until the file exists), stdout, garbage, exit, noisy, error:<text> (`{pin}` is
+   * the PIN received) — before it acts; `after:<fault>` (Set-CsClientPin) once it has applied the
+   * change; on 'Import-Module': sleep:<ms> or fail.
    */
   fault(cmdlet: string, fault: string | undefined): void {
     const state = this.state();

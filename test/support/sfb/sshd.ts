@@ -166,7 +166,7 @@ export class Sshd {
   worker(overrides: Record<string, string> = {}, options: Partial<PowerShellWorkerOptions> = {}): PowerShellWorker {
     const env = this.env(overrides);
     const settings = sfbSettings(
-      { SFB_TRANSPORT: 'ssh', SFB_MODULE: 'SkypeForBusiness', SFB_TIMEOUT: 15_000, SFB_SSH: env['SFB_SSH'], SFB_SSH_HOST: env['SFB_SSH_HOST'], SFB_SSH_PORT: Number(env['SFB_SSH_PORT']), SFB_SSH_USER: env['SFB_SSH_USER'], SFB_SSH_KEY_FILE: env['SFB_SSH_KEY_FILE'], SFB_SSH_KNOWN_HOSTS: env['SFB_SSH_KNOWN_HOSTS'] },
+      { SFB_TRANSPORT: 'ssh', SFB_MODULE: 'SkypeForBusiness', SFB_TIMEOUT: 15_000, SFB_WORKERS: 1, SFB_QUEUE: 16, SFB_SSH: env['SFB_SSH'], SFB_SSH_HOST: env['SFB_SSH_HOST'], SFB_SSH_PORT: Number(env['SFB_SSH_PORT']), SFB_SSH_USER: env['SFB_SSH_USER'], SFB_SSH_KEY_FILE: env['SFB_SSH_KEY_FILE'], SFB_SSH_KNOWN_HOSTS: env['SFB_SSH_KNOWN_HOSTS'] },
       workerScript,
     );
     const command = workerCommand(settings);
