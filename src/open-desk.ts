@@ -5,19 +5,13 @@ import { createHmac, randomInt } from 'node:crypto';
 import type { Logger } from 'pino';
 import { BuiltInPinAuthority } from './adapters/builtin-authority.js';
 import { openDirectory } from './adapters/open-directory.js';
-import { PowerShellWorker } from './adapters/sfb/powershell-worker.js';
-import type { SfbError } from './adapters/sfb/protocol.js';
-import { workerCommand } from './adapters/sfb/worker-command.js';
-import { SfbPinAuthority } from './adapters/sfb/sfb-authority.js';
-import { SfbPolicies } from './adapters/sfb/sfb-policies.js';
 import { BuiltInPolicies } from './adapters/builtin-policies.js';
-import { WorkerPool } from './adapters/sfb/worker-pool.js';
 import { checkKeys } from './adapters/key-checks.js';
 import { loadKeys, type Keys } from './adapters/secrets-file.js';
 import { SqlKeyChecks } from './adapters/sql/repositories/key-check-repository.js';
 import { openSqliteStore } from './adapters/sql/sqlite.js';
 import type { SqlStore } from './adapters/sql/sql-store.js';
-import type { Config, SfbSettings } from './config.js';
+import type { Config } from './config.js';
 import { CardLocations } from './desk/card-locations.js';
 import { buildDeskServices, type Atomically, type DeskDependencies, type DeskServices, type DeskSettings } from './desk/dependencies.js';
 import { Desk } from './desk/desk.js';
@@ -25,9 +19,9 @@ import { PinVerifier, type VerifySettings } from './desk/pin-verifier.js';
 import { RequestDelivery } from './desk/requests/request-delivery.js';
 import { PinCardOutbox } from './desk/deliveries/pin-card-outbox.js';
 import { IntentReconciler } from './desk/intents/intent-reconciler.js';
-import { maskDigits } from './domain/mask-digits.js';
 import type { RandomInt } from './domain/pin-generator.js';
 import type { Directory } from './ports/directory.js';
+import { openSfb } from './open-sfb.js';
 import type { PinAuthority } from './ports/pin-authority.js';
 import type { PolicyAuthority } from './ports/policy-authority.js';
 import { guardAuthority, guardDirectory, guardPolicies, guardStore, type FailureObserver } from './ports/guarded.js';
@@ -80,7 +74,7 @@ export async function openDesk(config: Config, log: Logger, options: OpenDeskOpt
   });
   const hasher = new PinHasher(keys.pinHash, keys.pinHashPrevious);
   const fingerprint = fingerprinter(keys.pinHash);
-  const sfb = config.authority.kind === 'sfb' ? await openSfb(config.authority, directory, log) : undefined;
+  const sfb = config.authority.kind === 'sfb' ? await openSfb(config.authority, config.dataDir, directory, log) : undefined;
   const assembled = assembleDesk(
     {
       directory,
@@ -129,54 +123,6 @@ export async function openDesk(config: Config, log: Logger, options: OpenDeskOpt
   };
 }
 
-/**
- * SFB_WORKERS long-lived PowerShell workers and the authority on them. They start (and import the
- * module) in the background: /readyz says 503 until one has answered `ping`, and a request before
- * then waits for a start under way.
- */
-async function openSfb(
-  settings: SfbSettings,
-  directory: Directory,
-  log: Logger,
-): Promise<{ worker: WorkerPool; authority: SfbPinAuthority; policies: SfbPolicies; ready: () => Promise<void> }> {
-  // Which program with which fixed arguments (local pwsh, or ssh to the Windows host): ./adapters/sfb/worker-command.ts.
-  const { command, args, env, expectedHash, label } = workerCommand(settings);
-  const pool = new WorkerPool({
-    size: settings.workers,
-    maxQueue: settings.queue,
-    create: (index, lost) =>
-      new PowerShellWorker({
-        pwsh: command,
-        args,
-        label,
-        script: settings.script,
-        env,
-        expectedHash,
-        timeoutMs: settings.timeoutMs,
-        onEvent: (event) => {
-          if (event.type === 'killed' || event.type === 'exited') lost();
-          if (event.type === 'started') log.info({ worker: index, pid: event.pid, hash: event.hash, ms: event.ms, via: label }, 'Skype for Business worker ready');
-          else if (event.type === 'killed') log.warn({ worker: index, pid: event.pid, reason: event.reason }, 'Skype for Business worker killed');
-          else if (event.type === 'exited') log.debug({ worker: index, pid: event.pid, code: event.code, signal: event.signal }, 'Skype for Business worker exited');
-          // The module's own console output is not ours to trust: digit runs that could be a PIN are masked.
-          else log.debug({ worker: index, pid: event.pid, stderr: maskDigits(event.text) }, 'Skype for Business worker stderr');
-        },
-      }),
-    onEvent: (event) => {
-      if (event.type === 'warm') log.info({ worker: event.index, pid: event.pid, ms: event.ms }, 'Skype for Business worker answered ping');
-      // Logged at every failed start; the worker tries again after a pause that grows.
-      else log.error({ worker: event.index, err: { kind: event.error.kind, message: maskDigits(event.error.message) }, retryInMs: event.retryInMs }, 'the Skype for Business worker could not start');
-    },
-  });
-  void pool.start();
-  // The full error for the operator, under its own key: pino's `err` serializer keeps only what an
-  // Error instance has, so a plain object there was logged as { type: 'object' }. The worker masked
-  // the PIN and digit runs in it already; digit runs are masked here again.
-  const refused = (err: SfbError) =>
-    log.error({ failure: { kind: err.kind, message: maskDigits(err.message), ...err.details } }, 'the Skype for Business server refused');
-  const authority = new SfbPinAuthority(pool, directory, refused, settings.timeoutMs);
-  return { worker: pool, authority, policies: new SfbPolicies(pool, refused), ready: async () => pool.readiness() };
-}
 
 /**
  * The hashing and sealing keys, checked against the key check values the store keeps: a key that

@@ -43,6 +43,7 @@ export interface PowerShellWorkerOptions {
 }
 
 export type WorkerEvent =
+  | { type: 'spawned'; pid: number }
   | { type: 'started'; pid: number; hash: string; ms: number }
   | { type: 'killed'; pid: number; reason: string }
   | { type: 'exited'; pid: number; code: number | null; signal: string | null }
@@ -276,6 +277,7 @@ export class PowerShellWorker {
         () => (settled ? this.fail(worker, 'protocol', 'the Skype for Business worker wrote an over-long line; it was restarted') : settle(new SfbError('protocol', 'over-long line before ready'))),
       );
       this.spawning = worker;
+      this.options.onEvent?.({ type: 'spawned', pid: worker.pid });
       child.stderr.on('data', (chunk: Buffer) => this.options.onEvent?.({ type: 'stderr', pid: worker.pid, text: chunk.toString('utf8').slice(0, 1000) }));
       child.once('error', (error) => settle(new SfbError('unavailable', `cannot start ${label}: ${error.message}`, op ? { op } : {})));
       child.once('exit', (code, signal) => {
