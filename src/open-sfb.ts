@@ -4,7 +4,7 @@
 import type { Logger } from 'pino';
 import { LeftoverWorkers } from './adapters/sfb/leftover-workers.js';
 import { PowerShellWorker } from './adapters/sfb/powershell-worker.js';
-import type { SfbError } from './adapters/sfb/protocol.js';
+import type { SfbError, SfbErrorKind } from './adapters/sfb/protocol.js';
 import { SfbPinAuthority } from './adapters/sfb/sfb-authority.js';
 import { SfbPolicies } from './adapters/sfb/sfb-policies.js';
 import { workerCommand } from './adapters/sfb/worker-command.js';
@@ -12,6 +12,9 @@ import { WorkerPool } from './adapters/sfb/worker-pool.js';
 import type { SfbSettings } from './config.js';
 import { maskDigits } from './domain/mask-digits.js';
 import type { Directory } from './ports/directory.js';
+
+/** Failures of PinDesk's own worker (not answers of the server): logged as such, so the operator looks in the right place. */
+const WORKER_FAULTS: ReadonlySet<SfbErrorKind> = new Set<SfbErrorKind>(['busy', 'unavailable', 'protocol', 'timeout']);
 
 export interface OpenSfb {
   worker: WorkerPool;
@@ -66,7 +69,7 @@ export async function openSfb(settings: SfbSettings, dataDir: string, directory:
   // Error instance has, so a plain object there was logged as { type: 'object' }. The worker masked
   // the PIN and digit runs in it already; digit runs are masked here again.
   const refused = (err: SfbError) =>
-    log.error({ failure: { kind: err.kind, message: maskDigits(err.message), ...err.details } }, 'the Skype for Business server refused');
+    log.error({ failure: { kind: err.kind, message: maskDigits(err.message), ...err.details } }, WORKER_FAULTS.has(err.kind) ? 'the Skype for Business worker failed' : 'the Skype for Business server refused');
   const authority = new SfbPinAuthority(pool, directory, refused, settings.timeoutMs);
   return { worker: pool, authority, policies: new SfbPolicies(pool, refused), ready: async () => pool.readiness() };
 }

@@ -8,6 +8,7 @@ import { summarize } from '../../domain/user.js';
 import type { VerifyResult } from '../../domain/lockout.js';
 import type { Directory } from '../../ports/directory.js';
 import type { PinAuthority, SetPinOutcome, SetPinRequest } from '../../ports/pin-authority.js';
+import { sfbReason } from './sfb-failure.js';
 import { SIP_ADDRESS, SfbError, type Operation, type Operations, type PinInfo } from './protocol.js';
 
 /** What the authority needs of the worker client (PowerShellWorker, or a stand-in). */
@@ -15,13 +16,6 @@ export interface SfbWorkerClient {
   /** `startBy` (epoch ms): if the request would be sent later (it waited in the queue), it is not sent ('busy'). */
   call<O extends Operation>(op: O, args: Operations[O]['args'], options?: { startBy?: number }): Promise<Operations[O]['result']>;
 }
-
-const CMDLETS: Partial<Record<Operation, string>> = {
-  status: 'Get-CsClientPinInfo',
-  set: 'Set-CsClientPin',
-  unlock: 'Unlock-CsClientPin',
-  lock: 'Lock-CsClientPin',
-};
 
 export class SfbPinAuthority implements PinAuthority {
   readonly name = 'skype-for-business';
@@ -68,7 +62,7 @@ export class SfbPinAuthority implements PinAuthority {
         await this.worker.call('set', { identity: sip, pin: request.pin }, options);
       } catch (error) {
         // The unlock happened: say so, whatever stopped the set (a policy refusal, a dead worker).
-        const reason = error instanceof SfbError ? this.reasonOf(error) : 'the PIN service failed';
+        const reason = error instanceof SfbError ? sfbReason(error) : 'the PIN service failed';
         if (error instanceof SfbError) this.onFailure(error);
         throw new BackendError(error, { reason, changed: error instanceof SfbError && error.details.outcomeUnknown ? 'unlocked-set-unknown' : 'unlocked' });
       }
@@ -135,49 +129,14 @@ export class SfbPinAuthority implements PinAuthority {
       case 'policy':
         return new PinRuleError('server-policy', { serverReason: error.message });
       default:
-        return new BackendError(error, { reason: this.reasonOf(error), changed: changeOf(error) });
+        return new BackendError(error, { reason: sfbReason(error), changed: changeOf(error) });
     }
   }
 
-  /** A short reason for chat (the full error goes to onFailure, for the log). */
-  private reasonOf(error: SfbError): string {
-    const cmdlet = (error.details.op && CMDLETS[error.details.op]) ?? 'the cmdlet';
-    switch (error.kind) {
-      case 'access-denied':
-        return `the PinDesk service account lacks a role that allows ${cmdlet} for this user`;
-      case 'remoting':
-        return 'PinDesk could not reach the Skype for Business server';
-      case 'timeout':
-        return 'the Skype for Business server did not answer in time';
-      case 'busy':
-        return 'the Skype for Business worker is busy, try again';
-      case 'unavailable':
-        // A worker that died during the operation (outcome known or not) is replaced for the next
-        // one: "not available" would tell the user not to retry.
-        return error.details.outcomeUnknown === undefined ? 'the Skype for Business worker is not available' : 'the Skype for Business worker stopped during the operation and is restarted for the next one';
-      case 'protocol':
-        return 'the Skype for Business worker misbehaved and was restarted';
-      case 'not-found':
-      case 'not-enabled':
-        return 'the Skype for Business server does not know this user, or the user is not enabled';
-      case 'policy':
-        return `the server's PIN policy refused the PIN (${short(error.message)})`;
-      case 'locked':
-        return 'the PIN is locked';
-      case 'bad-request':
-      case 'server':
-        return `the Skype for Business server refused: ${short(error.message)}`;
-    }
-  }
 }
 
 function changeOf(error: SfbError): BackendChange {
   return error.details.outcomeUnknown ? 'unknown' : 'nothing';
-}
-
-function short(text: string): string {
-  const line = text.split(/\r?\n/)[0] ?? '';
-  return line.length > 160 ? `${line.slice(0, 157)}...` : line;
 }
 
 /**
