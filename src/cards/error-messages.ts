@@ -38,7 +38,8 @@ export const MESSAGES: MessageCatalogue = {
     return `You can't ${ACTION_TEXT[error.permission]} for ${error.user.displayName}: your role covers other users only (${held}). It needs a role scoped to ${needed}. Nothing was changed.`;
   },
   'no-match': (error) => {
-    const hints = error.hints.map((h) => `${h.displayName} (${h.sipAddress?.replace(/^sip:/i, '') ?? h.userPrincipalName})`);
+    // A directory value may hold a line break or another control character: one line each.
+    const hints = error.hints.map((h) => oneLine(`${h.displayName} (${h.sipAddress?.replace(/^sip:/i, '') ?? h.userPrincipalName})`));
     return `No user matches "${maskDigits(error.query)}".${hints.length > 0 ? ` Did you mean ${hints.join(', ')}?` : ' Try the full name, account name or SIP address.'}`;
   },
   'user-not-enabled': (error) => `${error.user.displayName} is not enabled for Skype for Business, so has no dial-in PIN. Nothing was changed.`,
@@ -152,4 +153,10 @@ function pinRuleText(error: PinRuleError): string {
     case 'server-policy':
       return `the Skype for Business server's PIN policy refused it${error.details.serverReason ? ` (${maskDigits(error.details.serverReason).replace(/[.\s]+$/, '')})` : ''}.`;
   }
+}
+
+/** Control characters (line breaks included) as single spaces: a name stays on its line. */
+function oneLine(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\s*[\u0000-\u001f\u007f]+\s*/g, ' ');
 }

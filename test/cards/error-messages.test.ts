@@ -81,6 +81,8 @@ const SAMPLES: { [C in ErrorCode]: ReadonlyArray<readonly [ErrorByCode[C], strin
   'no-match': [
     [new NoUserMatchError('Ken Myre', [ken, nora]), 'No user matches "Ken Myre". Did you mean Ken Myer (ken.myer@contoso.com), Nora Lane (nora.lane@contoso.com)?'],
     [new NoUserMatchError('nobody 730194', []), 'No user matches "nobody ••••". Try the full name, account name or SIP address.'],
+    // A directory name with a line break (or another control character) stays on one line.
+    [new NoUserMatchError('Ken', [{ ...ken, displayName: 'Ken\nMyer\u0007' }]), 'No user matches "Ken". Did you mean Ken Myer (ken.myer@contoso.com)?'],
   ],
   'user-not-enabled': [[new UserNotEnabledError(nora), 'Nora Lane is not enabled for Skype for Business, so has no dial-in PIN. Nothing was changed.']],
   'pin-locked': [
