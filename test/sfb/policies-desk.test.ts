@@ -58,5 +58,8 @@ describe.runIf(pwshAvailable())('the desk with policies on the Skype for Busines
     const forced = ofKind(await f.desk.handleText(f.turn('pilar'), 'set pin Ken Myer 730194 ignore-history'), 'pin-set');
     expect(forced.details).toMatchObject({ historyBy: 'server', ignoreHistoryAsked: true });
     expect(cardText(pinSetCard(forced.details, forced.revealRef, forced.revealExpiresAt, { shown: 'hidden' }))).toContain('`ignore-history` changed nothing.');
+    // Nor does the audit record claim an override.
+    const [last] = await f.store.audit.recent({ limit: 1 });
+    expect(last).toMatchObject({ action: 'set-pin', outcome: 'ok', reason: 'manual' });
   });
 });

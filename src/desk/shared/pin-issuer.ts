@@ -89,7 +89,9 @@ export class PinIssuer {
       ...(policies.history === 'server' ? { historyBy: 'server' as const, ignoreHistoryAsked: ignoreHistory } : {}),
     };
     const sealed = sealer.seal(pin, revealAad(revealRef, addressee.id));
-    const auditReason = [manual ? 'manual' : 'generated', ignoreHistory ? 'history-override' : '', unlockFirst ? 'unlocked-first' : ''].filter(Boolean).join(',');
+    // With the history on the server, `ignore-history` overrides nothing: the record does not claim it did.
+    const overrode = ignoreHistory && policies.history === 'pindesk';
+    const auditReason = [manual ? 'manual' : 'generated', overrode ? 'history-override' : '', unlockFirst ? 'unlocked-first' : ''].filter(Boolean).join(',');
     const to = options.deliverTo;
     const deliveryId = to ? nanoid() : undefined;
     const plan: IssuePlan = {
