@@ -112,6 +112,8 @@ export function boundStore<S extends Store>(store: S, options: BoundedStoreOptio
       }
       return store.audit.append(boundedRecord(record));
     },
+    // The pending row was written as it stands (in the change's transaction): found by it unchanged.
+    resolve: (pending, outcome) => store.audit.resolve(pending, boundedRecord(outcome)),
     purgeBefore: (before, limit) => store.audit.purgeBefore(before, limit),
     recent: (filter) => store.audit.recent(filter),
   };

@@ -60,8 +60,9 @@ export async function openSfb(settings: SfbSettings, dataDir: string, directory:
       }),
     onEvent: (event) => {
       if (event.type === 'warm') log.info({ worker: event.index, pid: event.pid, ms: event.ms }, 'Skype for Business worker answered ping');
-      // Logged at every failed start; the worker tries again after a pause that grows.
-      else log.error({ worker: event.index, err: { kind: event.error.kind, message: maskDigits(event.error.message) }, retryInMs: event.retryInMs }, 'the Skype for Business worker could not start');
+      // Logged at every failed start; the worker tries again after a pause that grows. Under
+      // `failure`, not `err`: the `err` serializer turns a plain object into { type: 'object' }.
+      else log.error({ worker: event.index, failure: { kind: event.error.kind, message: maskDigits(event.error.message) }, retryInMs: event.retryInMs }, 'the Skype for Business worker could not start');
     },
   });
   void pool.start();

@@ -1,6 +1,7 @@
 // Every attempt — allowed, refused or failed — leaves exactly one audit record, written when the
 // action ends, whatever happened; a change that wrote its record in its own transaction (a PIN set)
-// is not recorded twice.
+// is not recorded twice, and one that wrote it 'pending' before a server call has that row become
+// its outcome — unless PinDesk is still checking the server, which a row left 'pending' says.
 import { BackendError, DeskError } from '../domain/errors.js';
 import type { AuditLog, AuditOutcome, AuditRecord } from '../ports/store.js';
 import type { AuditScope, Turn } from './turn.js';
@@ -13,6 +14,7 @@ export async function audited<T>(
 ): Promise<T> {
   const scope: AuditScope = { actor: turn.caller.appearsAs, action };
   let outcome: AuditOutcome = 'ok';
+  let checking = false;
   try {
     const result = await body(scope);
     outcome = scope.outcome ?? 'ok';
@@ -21,9 +23,10 @@ export async function audited<T>(
     const known = error instanceof DeskError ? error : new BackendError(error);
     outcome = known.outcome;
     scope.reason = known.auditReason();
+    checking = isStillChecking(known);
     throw known;
   } finally {
-    if (!scope.recorded) await deps.audit.append({
+    const record: AuditRecord = {
       at: deps.clock(),
       actor: scope.actor,
       action: scope.action,
@@ -31,8 +34,18 @@ export async function audited<T>(
       outcome,
       reason: scope.reason,
       requestId: turn.requestId,
-    });
+    };
+    // A pending row no longer pending was resolved by whoever settled the change: nothing to add.
+    if (scope.pending) {
+      if (!scope.recorded && !checking) await deps.audit.resolve(scope.pending, record);
+    } else if (!scope.recorded) await deps.audit.append(record);
   }
+}
+
+/** The change's outcome is not known yet: its intent is reconciled later (desk/intents). */
+function isStillChecking(error: DeskError): boolean {
+  const changed = error instanceof BackendError ? error.detail?.changed : undefined;
+  return changed === 'checking' || changed === 'unlocked-checking';
 }
 
 /** The audit record of the action in progress, as it stands (for a use case that writes it in its transaction). */

@@ -1,6 +1,6 @@
 // What every use case is given about the moment it runs: the turn (where and how the caller
 // spoke), the caller (identified afresh), and the audit scope it fills in.
-import type { AuditOutcome } from '../ports/store.js';
+import type { AuditOutcome, AuditRecord } from '../ports/store.js';
 import type { Caller, CallerKey } from './callers.js';
 
 export interface Turn {
@@ -38,6 +38,12 @@ export interface AuditScope {
   outcome?: AuditOutcome | undefined;
   /** The record was already written, in the transaction of the change it describes. */
   recorded?: boolean | undefined;
+  /**
+   * The record written 'pending' before a server call (a remote PIN change or unlock): the
+   * attempt's outcome becomes that row rather than a new one. An answer saying PinDesk is still
+   * checking leaves it pending: the intent's reconciliation resolves it.
+   */
+  pending?: AuditRecord | undefined;
 }
 
 /** One action in progress. */

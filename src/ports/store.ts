@@ -29,6 +29,12 @@ export interface AuditRecord {
 
 export interface AuditLog {
   append(record: AuditRecord): Promise<void>;
+  /**
+   * The outcome of an attempt whose record was written 'pending' (before a server call): that row
+   * — found by `pending`'s at, actor, action, target and requestId — becomes `outcome`, by a
+   * compare-and-set on outcome = 'pending'. False: no such row is pending (resolved already).
+   */
+  resolve(pending: AuditRecord, outcome: AuditRecord): Promise<boolean>;
   /** Deletes up to `limit` records older than `before` (audit retention); returns how many. */
   purgeBefore(before: Date, limit: number): Promise<number>;
   recent(filter: { actor?: string; target?: string; since?: Date; limit: number }): Promise<AuditRecord[]>;

@@ -185,10 +185,8 @@ describe.runIf(pwshAvailable())('PIN_AUTHORITY=sfb: the bot killed between the s
     expect(sent('Reveal PIN')).toHaveLength(1);
     expect(rows('select * from pin_intents')).toEqual([]);
     expect(rows('select state from deliveries')).toEqual([{ state: 'delivered' }]);
-    expect(rows("select outcome, reason from audit where action = 'set-pin' order by id")).toEqual([
-      { outcome: 'pending', reason: 'generated' },
-      { outcome: 'ok', reason: 'generated,reconciled' },
-    ]);
+    // The attempt's one row, 'pending' while PinDesk checked, now holds the outcome.
+    expect(rows("select outcome, reason from audit where action = 'set-pin' order by id")).toEqual([{ outcome: 'ok', reason: 'generated,reconciled' }]);
 
     const reveal = findAction(card!.activity.attachments[0].content, 'Reveal PIN');
     const before = connector.activities.length;
@@ -217,10 +215,7 @@ describe.runIf(pwshAvailable())('PIN_AUTHORITY=sfb: the bot killed between the s
     expect(sent('Reveal PIN')).toHaveLength(0);
     expect(rows('select count(*) n from reveals where sealed is not null')).toEqual([{ n: 0 }]);
     expect(rows('select * from pin_intents')).toEqual([]);
-    expect(rows("select outcome, reason from audit where action = 'set-pin' order by id")).toEqual([
-      { outcome: 'pending', reason: 'generated' },
-      { outcome: 'failed', reason: 'reconciled:not-set' },
-    ]);
+    expect(rows("select outcome, reason from audit where action = 'set-pin' order by id")).toEqual([{ outcome: 'failed', reason: 'reconciled:not-set' }]);
     // The server received the call and never acted on it.
     expect(fake.calls().filter((c) => c.cmdlet === 'Set-CsClientPin')).toHaveLength(1);
     expect(kenOnServer()).toMatchObject({ PinSha256: null, LastPinChangeTime: null });

@@ -135,7 +135,11 @@ describe.runIf(pwshAvailable())('SFB_WORKERS=2, SFB_QUEUE=0: overlapping operati
     expect(text).toMatch(/nothing (was )?changed/i);
     writeFileSync(callGate, '');
     await Promise.all(held);
-    expect(fake.calls().slice(before).filter((c) => c.cmdlet !== 'Get-CsClientPinInfo')).toEqual([]);
+    // Only the two held status reads (and their policy reads) reached the server: nothing about Pilar, no change.
+    const calls = fake.calls().slice(before);
+    expect(calls.filter((c) => !c.cmdlet.startsWith('Get-'))).toEqual([]);
+    expect(calls.filter((c) => c.parameters['Identity'] === PILAR)).toEqual([]);
+    expect(statusCalls(calls).map((c) => c.parameters['Identity'])).toEqual([KEN, KEN]);
     expect(fake.state().users.find((u: { SipAddress: string }) => u.SipAddress === PILAR).PinSha256).toBeNull();
     fake.fault('Get-CsClientPinInfo', undefined);
   }, 60_000);

@@ -6,11 +6,15 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { action, cardOf, cardText, sentText, startHarness, type Harness } from '../support/harness.js';
-import { pwshAvailable, scriptHash } from '../support/sfb/pwsh.js';
+import { pwshAvailable, scriptHash, type CallRecord } from '../support/sfb/pwsh.js';
+import { logged, readyz, waitForReadyz, waitUntil } from '../support/sfb/readiness.js';
 import { Sshd, sshdAvailable } from '../support/sfb/sshd.js';
 
 const KEN = 'sip:ken.myer@contoso.com';
 const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+/** The calls about the user, in order: the governing-policy reads of the pool and policy left out. */
+const userCalls = (calls: CallRecord[]) =>
+  calls.filter((c) => c.cmdlet !== 'Get-CsPool' && c.cmdlet !== 'Get-CsPinPolicy').map((c) => [c.cmdlet, c.parameters['Identity']]);
 const pinOnCard = (card: any): string | undefined =>
   card.body.filter((b: any) => b.type === 'TextBlock' && b.fontType === 'Monospace' && b.size === 'ExtraLarge')[0]?.text;
 
@@ -25,6 +29,8 @@ describe.runIf(pwshAvailable() && sshdAvailable())('PIN_AUTHORITY=sfb over SFB_T
     sshd.fake.writeState(state);
     // PinDesk itself gets only the SFB_SSH_* settings: the fake's files reach the worker through the host's forced command.
     h = await startHarness({ PIN_AUTHORITY: 'sfb', SFB_TIMEOUT: '15s', ...sshd.env() });
+    // PinDesk does not wait for its worker at boot: /readyz says when it answered.
+    await waitForReadyz(h, 200);
   }, 90_000);
   afterAll(async () => {
     await h?.stop();
@@ -60,6 +66,8 @@ describe.runIf(pwshAvailable() && sshdAvailable())('PIN_AUTHORITY=sfb over SFB_T
     expect(text).toContain('IsPinSet: Yes');
     expect(text).toContain('IsLockedOut: No');
     expect(sshd.fake.calls().slice(before).filter((c) => /ClientPin/.test(c.cmdlet))).toEqual([expect.objectContaining({ cmdlet: 'Get-CsClientPinInfo', parameters: { Identity: KEN } })]);
+    // The governing policy is read for the user by the same SIP address.
+    expect(userCalls(sshd.fake.calls().slice(before))).toEqual([['Get-CsClientPinInfo', KEN], ['Get-CsUser', KEN]]);
   });
 
   it('lock pin, then Unlock and set unlocks then sets on the server', async () => {
@@ -70,7 +78,13 @@ describe.runIf(pwshAvailable() && sshdAvailable())('PIN_AUTHORITY=sfb over SFB_T
     const before = sshd.fake.calls().length;
     const done = await anne.submit(action(refusal, 'Unlock and set'));
     expect(cardText(cardOf(done.sent.find((s) => s.kind === 'send')))).toContain('PIN unlocked and set for Ken Myer');
-    expect(sshd.fake.calls().slice(before).filter((c) => /ClientPin/.test(c.cmdlet)).map((c) => [c.cmdlet, c.parameters['Identity']])).toEqual([['Unlock-CsClientPin', KEN], ['Set-CsClientPin', KEN]]);
+    // The policy, the server's mark of the last PIN change (read before the set), then unlock and set.
+    expect(userCalls(sshd.fake.calls().slice(before))).toEqual([
+      ['Get-CsUser', KEN],
+      ['Get-CsClientPinInfo', KEN],
+      ['Unlock-CsClientPin', KEN],
+      ['Set-CsClientPin', KEN],
+    ]);
     expect(cardText(cardOf((await anne.say('pin status Ken Myer')).sent[0]))).toContain('IsLockedOut: No');
   });
 
@@ -81,8 +95,11 @@ describe.runIf(pwshAvailable() && sshdAvailable())('PIN_AUTHORITY=sfb over SFB_T
   it('a stale copy of the worker script on the host: refused at boot with a clear log line, and chat says the worker is not available', async () => {
     const stale = await startHarness({ PIN_AUTHORITY: 'sfb', SFB_TIMEOUT: '15s', ...sshd.env({ SFB_SSH_KEY_FILE: sshd.staleKey }) });
     try {
-      const log = stale.logLines.find((line) => line.includes('the Skype for Business worker could not start'));
+      const failed = 'the Skype for Business worker could not start';
+      await waitUntil(() => logged(stale, failed).length > 0, 'the failed start logged');
+      const log = logged(stale, failed)[0]!.failure.message as string;
       const here = scriptHash().slice(0, 16).match(/../g)!.join(':');
+      expect(await readyz(stale)).toEqual({ status: 503, body: { status: 'unavailable', reason: 'sfb-worker-unavailable' } });
       expect(log).toMatch(/differs from PinDesk's copy of sfb\/pindesk-worker.ps1 \(SHA-256 ([0-9a-f]{2}:){7}[0-9a-f]{2}… there, ([0-9a-f]{2}:){7}[0-9a-f]{2}… here\): install this PinDesk version's script there/);
       expect(log).toContain(`${here}… here`);
       const before = sshd.fake.calls().length;

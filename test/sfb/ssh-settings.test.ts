@@ -66,6 +66,8 @@ describe('SFB_TRANSPORT=ssh settings', () => {
       transport: 'ssh',
       module: 'SkypeForBusiness',
       timeoutMs: 20_000,
+      workers: 1,
+      queue: 16,
       script: expect.stringMatching(/sfb\/pindesk-worker\.ps1$/),
       ssh: { client: '/usr/bin/env', host: 'mgmt01.contoso.com', port: 22, user: 'CONTOSO\\svc-pindesk', keyFile: key, knownHostsFile: knownHosts },
     });

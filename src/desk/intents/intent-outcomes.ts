@@ -1,6 +1,8 @@
 // The outcome of a remote PIN change, recorded in one transaction with the removal of its intent
 // (which only one caller wins: the issuer, or one sweep). Set: its card is released to the outbox.
-// Not set: its sealed PIN is dropped and its addressee is told, through the same outbox.
+// Not set: its sealed PIN is dropped and its addressee is told, through the same outbox. The
+// change's audit record, written 'pending' with the intent, becomes the outcome (one row per
+// attempt); a compare-and-set, so only a record still pending is changed.
 import type { PinIntent } from '../../ports/store.js';
 import type { TransactionPorts } from '../transaction.js';
 
@@ -12,7 +14,7 @@ export async function recordSet(tx: TransactionPorts, intent: PinIntent, now: Da
   if (intent.deliveryId) await tx.store.deliveries.release(intent.deliveryId, now);
   if (intent.audit) {
     const reason = how === 'reconciled' ? [intent.audit.reason, 'reconciled'].filter(Boolean).join(',') : intent.audit.reason;
-    await tx.store.audit.append({ ...intent.audit, at: now, outcome: 'ok', reason });
+    await tx.store.audit.resolve(intent.audit, { ...intent.audit, at: now, outcome: 'ok', reason });
   }
 }
 
@@ -20,7 +22,7 @@ export async function recordSet(tx: TransactionPorts, intent: PinIntent, now: Da
 export async function recordNotSet(tx: TransactionPorts, intent: PinIntent, now: Date): Promise<void> {
   await tx.store.reveals.forget(intent.revealId);
   if (intent.deliveryId) await tx.store.deliveries.releaseAsNotice(intent.deliveryId, 'pin-not-set', now, new Date(now.getTime() + NOTICE_TTL_MS));
-  if (intent.audit) await tx.store.audit.append({ ...intent.audit, at: now, outcome: 'failed', reason: 'reconciled:not-set' });
+  if (intent.audit) await tx.store.audit.resolve(intent.audit, { ...intent.audit, at: now, outcome: 'failed', reason: 'reconciled:not-set' });
 }
 
 /** The server clearly refused (nothing changed), and the turn says so itself: nothing of it stays. */

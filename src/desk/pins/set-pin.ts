@@ -93,6 +93,7 @@ export async function setPinOn(
     unlockFirst,
     permission: 'pin.set',
     audit: recordOf(scope, turn, services.clock()),
+    onPending: (pending) => (scope.pending = pending),
     deliverTo: chat && { channelId: chat.channelId, reference: chat.reference },
   });
   if (issued === 'not-provided') throw new Error('set-pin has no precondition');

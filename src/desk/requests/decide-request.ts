@@ -56,6 +56,7 @@ export async function decideRequest(
       unlockFirst: true,
       permission: 'request.own',
       audit: record,
+      onPending: (pending) => (scope.pending = pending),
       deliverTo: deliverTo && { ...deliverTo, requestId: request.id },
       provided: claim,
       withdraw: reopen,
@@ -70,7 +71,13 @@ export async function decideRequest(
       return true;
     });
   } else if (decision === 'approve') {
-    won = await approveUnlockRemotely(services, { claim, reopen, record, unlock: () => services.authority.unlock(requester.id, now, requester.sipAddress) });
+    won = await approveUnlockRemotely(services, {
+      claim,
+      reopen,
+      record,
+      unlock: () => services.authority.unlock(requester.id, now, requester.sipAddress),
+      onPending: (pending) => (scope.pending = pending),
+    });
   } else {
     won = await store.requests.decide(request.id, to, decided, now);
   }
@@ -96,20 +103,29 @@ async function requesterChat(store: Pick<Store, 'requests'>, requestId: string):
  */
 async function approveUnlockRemotely(
   { atomically, store }: Pick<DeskServices, 'atomically' | 'store'>,
-  step: { claim: (tx: TransactionPorts) => Promise<boolean>; reopen: (tx: TransactionPorts) => Promise<boolean>; record: AuditRecord; unlock: () => Promise<unknown> },
+  step: {
+    claim: (tx: TransactionPorts) => Promise<boolean>;
+    reopen: (tx: TransactionPorts) => Promise<boolean>;
+    record: AuditRecord;
+    unlock: () => Promise<unknown>;
+    /** The 'pending' row is the attempt's one record: a failure's outcome (written by the turn) goes into it too. */
+    onPending: (pending: AuditRecord) => void;
+  },
 ): Promise<boolean> {
+  const pending: AuditRecord = { ...step.record, outcome: 'pending' };
   const claimed = await atomically(async (tx) => {
     if (!(await step.claim(tx))) return false;
-    await tx.store.audit.append({ ...step.record, outcome: 'pending' });
+    await tx.store.audit.append(pending);
     return true;
   });
   if (!claimed) return false;
+  step.onPending(pending);
   try {
     await step.unlock();
   } catch (error) {
     await atomically((tx) => step.reopen(tx));
     throw error;
   }
-  await store.audit.append(step.record);
+  await store.audit.resolve(pending, step.record);
   return true;
 }

@@ -14,6 +14,8 @@ export interface IssuePlan {
   provided?: ((tx: TransactionPorts) => Promise<boolean>) | undefined;
   /** Undoes the transition `provided` made, when a remote server clearly refused the change. */
   withdraw?: ((tx: TransactionPorts) => Promise<unknown>) | undefined;
+  /** Told once the audit record is committed 'pending' (a remote authority), with that record. */
+  onPending?: ((pending: AuditRecord) => void) | undefined;
 }
 
 export type IssueOutcome = 'set' | 'locked' | 'not-provided';

@@ -26,6 +26,8 @@ export interface IssueOptions {
   permission: Permission;
   /** The audit record of this change, written in its transaction (the reason, unless given, says how the PIN was made). */
   audit?: (Omit<AuditRecord, 'reason'> & { reason?: string | undefined }) | undefined;
+  /** Told when the audit record is written 'pending' before a server call: the turn's outcome becomes that row. */
+  onPending?: ((pending: AuditRecord) => void) | undefined;
   /** Where the card goes: a delivery record is written in the same transaction. */
   deliverTo?: DeliveryTarget | undefined;
   /** A condition checked first in the same transaction (a request still pending); false: nothing changes. */
@@ -105,6 +107,7 @@ export class PinIssuer {
       targetName: target.displayName,
       provided: options.provided,
       withdraw: options.withdraw,
+      onPending: options.onPending,
     };
     // Nothing above wrote anything. An authority in the store: all of it in one transaction. A
     // remote one: an intent around the server call, never a transaction held across it.

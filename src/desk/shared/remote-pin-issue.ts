@@ -1,7 +1,8 @@
 // A PIN change on an authority that cannot join the store's transaction (Skype for Business
 // Server): no transaction is held across the server call. First an intent is committed — with the
-// sealed PIN, its card held back, the precondition's transition and a 'pending' audit record —
-// then the server is called, then the outcome is recorded with the intent's removal:
+// sealed PIN, its card held back, the precondition's transition and a 'pending' audit record (the
+// attempt's one row: its outcome is written into it) — then the server is called, then the outcome
+// is recorded with the intent's removal:
 //   set                  → the card is released, audit ok;
 //   a clear refusal      → the reveal, the card and the intent go, the precondition is undone;
 //   no answer (deadline, dead worker) → the server is asked at once (LastPinChangeTime); if it
@@ -42,15 +43,18 @@ export async function issueRemotely(deps: RemoteIssueDeps, plan: IssuePlan): Pro
     createdAt: now,
     settleBy: new Date(now.getTime() + (authority.settlesWithinMs ?? 0)),
   };
+  const pending = plan.audit && { ...plan.audit, outcome: 'pending' as const };
   const recorded = await atomically(async (tx) => {
     if (plan.provided && !(await plan.provided(tx))) return false;
     await tx.store.reveals.put(plan.reveal);
     if (plan.delivery) await tx.store.deliveries.enqueue({ ...plan.delivery, held: true });
     await tx.store.intents.record(intent);
-    if (plan.audit) await tx.store.audit.append({ ...plan.audit, outcome: 'pending' });
+    if (pending) await tx.store.audit.append(pending);
     return true;
   });
   if (!recorded) return 'not-provided';
+  // This attempt's one audit row: its outcome, whoever learns it, is written into it.
+  if (pending) plan.onPending?.(pending);
 
   let answer: 'set' | 'locked';
   try {

@@ -2,6 +2,7 @@
 // Business Server): the server call runs outside any transaction, between an intent committed
 // before it and the outcome recorded after it. Set: the card is released. A clear refusal: nothing
 // stays. No answer: the server is asked at once; if it cannot say, the intent waits for the sweep.
+// Each attempt has one audit row: written 'pending' with the intent, it becomes the outcome.
 import { afterEach, expect, it } from 'vitest';
 import { BackendError, PinLockedError, PinRuleError } from '../../../src/domain/errors.js';
 import { deskFixture, type DeskFixture } from '../../support/desk-fixture.js';
@@ -48,18 +49,17 @@ it('while the server works on the set, no transaction is held: other store write
   expect((await table('deliveries')).map((d) => d.state)).toEqual(['held']);
   expect((await table('reveals'))[0]!.sealed).toBeTruthy();
   expect(await f.store.reveals.openFor((await f.user('anne')).id, new Date(f.clock.now), 10)).toEqual([]);
-  expect((await auditRows(f)).filter((r) => r.action === 'set-pin').map((r) => r.outcome)).toEqual(['pending']);
+  const setPinRows = () => f.store.db.selectFrom('audit').select(['id', 'outcome', 'reason']).where('action', '=', 'set-pin').orderBy('id').execute();
+  const [pending] = await setPinRows();
+  expect(pending).toMatchObject({ outcome: 'pending', reason: 'generated' });
 
   server.setGate.release();
   const result = await setting;
   expect(result.kind).toBe('pin-set');
   expect(await table('pin_intents')).toEqual([]);
   expect((await table('deliveries')).map((d) => d.state)).toEqual(['pending']);
-  const records = (await auditRows(f)).filter((r) => r.action === 'set-pin');
-  expect(records.map((r) => [r.outcome, r.reason])).toEqual([
-    ['pending', 'generated'],
-    ['ok', 'generated'],
-  ]);
+  // The same row, now the outcome: no second record of the attempt.
+  expect(await setPinRows()).toEqual([{ id: pending!.id, outcome: 'ok', reason: 'generated' }]);
   // The card reveals the PIN the server holds.
   const ref = (result as { revealRef: string }).revealRef;
   expect((await f.desk.reveal(anne(), ref, true)).pin).toBe(server.pins.get((await f.user('kmyer')).id)!.pin);
@@ -72,7 +72,7 @@ it('a clear refusal (the server policy) leaves nothing: no sealed PIN, no card, 
   expect(await table('pin_intents')).toEqual([]);
   expect(await table('reveals')).toEqual([]);
   expect(await table('deliveries')).toEqual([]);
-  expect((await auditRows(f)).filter((r) => r.action === 'set-pin').map((r) => r.outcome)).toEqual(['pending', 'refused']);
+  expect((await auditRows(f)).filter((r) => r.action === 'set-pin').map((r) => [r.outcome, r.reason])).toEqual([['refused', 'pin-rule:server-policy']]);
 });
 
 it('a locked PIN is refused from the status read alone: nothing is written and nothing is sent to the server', async () => {
@@ -91,10 +91,7 @@ it('no answer, but the server applied the set: asked at once, it is delivered as
   expect(result.kind).toBe('pin-set');
   expect(await table('pin_intents')).toEqual([]);
   expect((await table('deliveries')).map((d) => d.state)).toEqual(['pending']);
-  expect((await auditRows(f)).filter((r) => r.action === 'set-pin').map((r) => [r.outcome, r.reason])).toEqual([
-    ['pending', 'generated'],
-    ['ok', 'generated,reconciled'],
-  ]);
+  expect((await auditRows(f)).filter((r) => r.action === 'set-pin').map((r) => [r.outcome, r.reason])).toEqual([['ok', 'generated,reconciled']]);
 });
 
 it('no answer, and the server never applied it: asked at once, the turn says nothing changed and nothing stays', async () => {
@@ -106,6 +103,7 @@ it('no answer, and the server never applied it: asked at once, the turn says not
   expect(await table('pin_intents')).toEqual([]);
   expect(await table('reveals')).toEqual([]);
   expect(await table('deliveries')).toEqual([]);
+  expect((await auditRows(f)).filter((r) => r.action === 'set-pin').map((r) => [r.outcome, r.reason])).toEqual([['failed', 'backend-error']]);
 });
 
 it('no answer and no status either: the turn says PinDesk will check; the intent, the sealed PIN and the held card wait for the sweep', async () => {
@@ -122,6 +120,8 @@ it('no answer and no status either: the turn says PinDesk will check; the intent
   expect(await table('pin_intents')).toHaveLength(1);
   expect((await table('deliveries')).map((d) => d.state)).toEqual(['held']);
   expect((await table('reveals'))[0]!.sealed).toBeTruthy();
+  // The attempt's one row stays 'pending': PinDesk is checking (the sweep writes the outcome into it).
+  expect((await auditRows(f)).filter((r) => r.action === 'set-pin').map((r) => [r.outcome, r.reason])).toEqual([['pending', 'generated']]);
 });
 
 it('approving a reset: a clear refusal on the server reopens the request, so it can be decided again', async () => {
@@ -135,6 +135,8 @@ it('approving a reset: a clear refusal on the server reopens the request, so it 
   const approved = await f.desk.decideRequest(f.turn('pilar'), id.view.request.id, 'approve');
   expect(approved).toMatchObject({ kind: 'request-updated', change: 'approved' });
   expect(server.pins.has((await f.user('kmyer')).id)).toBe(true);
+  // One row per attempt: the refused one, then the approval.
+  expect((await auditRows(f)).filter((r) => r.actor.startsWith('pilar')).map((r) => `${r.action}:${r.outcome}`)).toEqual(['request-approve:refused', 'request-approved:ok']);
 });
 
 it('approving an unlock on a server holds no transaction across the call; a failure reopens the request', async () => {
@@ -152,11 +154,9 @@ it('approving an unlock on a server holds no transaction across the call; a fail
   expect(await finishes(f.store.audit.append({ at: new Date(), actor: 'other', action: 'whoami', outcome: 'ok', requestId: 'other' }))).toBe('done');
   server.unlockGate.release();
   expect(await approving).toMatchObject({ kind: 'request-updated', change: 'approved' });
-  // Each attempt: 'pending' when the decision committed, then what the server did.
+  // Each attempt: one row, 'pending' when the decision committed, then what the server did.
   expect((await auditRows(f)).filter((r) => r.actor.startsWith('pilar')).map((r) => `${r.action}:${r.outcome}`)).toEqual([
-    'request-approved:pending',
     'request-approve:failed',
-    'request-approved:pending',
     'request-approved:ok',
   ]);
 });

@@ -1,7 +1,7 @@
 // The audit trail (audit table): one row per attempt, never a PIN.
 import type { Kysely } from 'kysely';
 import type { AuditLog, AuditOutcome, AuditRecord } from '../../../ports/store.js';
-import type { Database } from '../schema.js';
+import type { AuditRow, Database } from '../schema.js';
 
 export class SqlAuditLog implements AuditLog {
   constructor(private readonly db: Kysely<Database>) {}
@@ -9,16 +9,28 @@ export class SqlAuditLog implements AuditLog {
   async append(record: AuditRecord): Promise<void> {
     await this.db
       .insertInto('audit')
-      .values({
-        at: record.at.getTime(),
-        actor: record.actor,
-        action: record.action,
-        target: record.target ?? null,
-        outcome: record.outcome,
-        reason: record.reason ?? null,
-        request_id: record.requestId,
-      })
+      .values(rowOf(record))
       .execute();
+  }
+
+  async resolve(pending: AuditRecord, outcome: AuditRecord): Promise<boolean> {
+    // One row: the oldest still pending with the attempt's identity (a plain subquery, so any SQL dialect).
+    const attempt = this.db
+      .selectFrom('audit')
+      .select((eb) => eb.fn.min('id').as('id'))
+      .where('at', '=', pending.at.getTime())
+      .where('actor', '=', pending.actor)
+      .where('action', '=', pending.action)
+      .where('target', pending.target === undefined ? 'is' : '=', pending.target ?? null)
+      .where('request_id', '=', pending.requestId)
+      .where('outcome', '=', 'pending');
+    const result = await this.db
+      .updateTable('audit')
+      .set(rowOf(outcome))
+      .where('id', '=', attempt)
+      .where('outcome', '=', 'pending')
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
   }
 
   async purgeBefore(before: Date, limit: number): Promise<number> {
@@ -43,4 +55,16 @@ export class SqlAuditLog implements AuditLog {
       requestId: row.request_id,
     }));
   }
+}
+
+function rowOf(record: AuditRecord): Omit<AuditRow, 'id'> {
+  return {
+    at: record.at.getTime(),
+    actor: record.actor,
+    action: record.action,
+    target: record.target ?? null,
+    outcome: record.outcome,
+    reason: record.reason ?? null,
+    request_id: record.requestId,
+  };
 }
