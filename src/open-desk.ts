@@ -164,8 +164,10 @@ async function openSfb(
       }),
     onEvent: (event) => {
       if (event.type === 'warm') log.info({ worker: event.index, pid: event.pid, ms: event.ms }, 'Skype for Business worker answered ping');
-      // Logged at every failed start; the worker tries again after a pause that grows.
-      else log.error({ worker: event.index, err: { kind: event.error.kind, message: maskDigits(event.error.message) }, retryInMs: event.retryInMs }, 'the Skype for Business worker could not start');
+      // Logged at every failed start; the worker tries again after a pause that grows. The SfbError
+      // itself goes under `err`: the serializer keeps an Error's message (digit runs masked), where
+      // a plain object there was logged as { type: 'object' }, hiding why.
+      else log.error({ worker: event.index, kind: event.error.kind, err: event.error, retryInMs: event.retryInMs }, 'the Skype for Business worker could not start');
     },
   });
   void pool.start();
