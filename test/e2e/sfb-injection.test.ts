@@ -86,23 +86,29 @@ describe.runIf(pwshAvailable())('PIN_AUTHORITY=sfb: injection typed in chat neve
     expect(fake.calls().some((c) => c.cmdlet === 'Remove-CsUser')).toBe(false);
   }
 
-  /** Each targeted command with `name` typed, the plain and the cmdlet form, and the cmdlets each runs on a resolved user. */
+  /**
+   * Each targeted command with `name` typed, the plain and the cmdlet form, and the cmdlets each runs
+   * on a resolved user (a set first reads the PIN's LastPinChangeTime for its intent record).
+   */
   const commands = (name: string): Array<[string, string[]]> => [
-    [`set pin ${name}`, ['Set-CsClientPin']],
+    [`set pin ${name}`, ['Get-CsClientPinInfo', 'Set-CsClientPin']],
     [`pin status ${name}`, ['Get-CsClientPinInfo']],
     [`lock pin ${name}`, ['Get-CsClientPinInfo', 'Lock-CsClientPin']],
     [`unlock pin ${name}`, ['Get-CsClientPinInfo', 'Unlock-CsClientPin']],
     [`find user ${name}`, []],
-    [`Set-CsClientPin -Identity '${name.replace(/'/g, "''")}'`, ['Set-CsClientPin']],
+    [`Set-CsClientPin -Identity '${name.replace(/'/g, "''")}'`, ['Get-CsClientPinInfo', 'Set-CsClientPin']],
     [`Get-CsClientPinInfo -Identity "${name.replace(/[`"$]/g, '`$&')}"`, ['Get-CsClientPinInfo']],
   ];
 
   async function run(command: string): Promise<CallRecord[]> {
-    return callsOf(async () => {
+    const calls = await callsOf(async () => {
       const turn = await h.emulator('anne').say(command);
       expect(turn.status, command).toBe(200);
       expect(sentText(turn).trim(), command).not.toBe('');
     });
+    // No parameter of any call (the governing-policy reads included) carries the typed text.
+    expect(JSON.stringify(calls), command).not.toMatch(/Remove-CsUser|Stop-Process|whoami|@\{/);
+    return calls;
   }
 
   it('typed as the name of a directory user who is named so: the server gets only that user\'s SIP address', async () => {
@@ -142,6 +148,7 @@ describe.runIf(pwshAvailable())('PIN_AUTHORITY=sfb: injection typed in chat neve
         expect(cardText(cardOf((await h.emulator('anne').say(`Unlock-CsClientPin -Identity ${u.sam}`)).sent[0]))).toContain('PIN unlocked for');
       });
       expect(calls.filter((c) => /ClientPin/.test(c.cmdlet)).map((c) => [c.cmdlet, c.parameters['Identity']])).toEqual([
+        ['Get-CsClientPinInfo', u.sip],
         ['Set-CsClientPin', u.sip],
         ['Get-CsClientPinInfo', u.sip],
         ['Get-CsClientPinInfo', u.sip],

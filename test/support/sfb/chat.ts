@@ -6,26 +6,40 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { startHarness, type Harness } from '../harness.js';
 import { FakeSfb, fakeModulePath, pwsh } from './pwsh.js';
+import { waitForReadyz } from './readiness.js';
 
 export const KEN = 'sip:ken.myer@contoso.com';
 
 /**
  * Starts PinDesk with PIN_AUTHORITY=sfb on `fake`. The worker inherits PinDesk's environment (that
  * is how the fake finds its files), taken when the worker client is made: restored right after.
+ * PinDesk does not wait for its worker at boot: unless `ready` is false (a module that is expected
+ * not to load, or to load slowly, watched by the test itself), this waits until /readyz says 200,
+ * i.e. a worker answered ping and its pid is in the log.
  */
-export async function startSfbHarness(fake: FakeSfb, env: Record<string, string> = {}): Promise<Harness> {
+export async function startSfbHarness(fake: FakeSfb, env: Record<string, string> = {}, { ready = true }: { ready?: boolean } = {}): Promise<Harness> {
   fake.state();
   const saved = { SFB_FAKE_STATE: process.env.SFB_FAKE_STATE, SFB_FAKE_CALLS: process.env.SFB_FAKE_CALLS };
   process.env.SFB_FAKE_STATE = fake.stateFile;
   process.env.SFB_FAKE_CALLS = fake.callsFile;
+  let h: Harness;
   try {
-    return await startHarness({ PIN_AUTHORITY: 'sfb', SFB_PWSH: pwsh(), SFB_MODULE: path.join(fakeModulePath, 'SkypeForBusiness'), SFB_TIMEOUT: '15s', ...env });
+    h = await startHarness({ PIN_AUTHORITY: 'sfb', SFB_PWSH: pwsh(), SFB_MODULE: path.join(fakeModulePath, 'SkypeForBusiness'), SFB_TIMEOUT: '15s', ...env });
   } finally {
     for (const [name, value] of Object.entries(saved)) {
       if (value === undefined) delete process.env[name];
       else process.env[name] = value;
     }
   }
+  if (ready) {
+    try {
+      await waitForReadyz(h, 200);
+    } catch (error) {
+      await h.stop();
+      throw error;
+    }
+  }
+  return h;
 }
 
 /** Parsed JSON log lines with the given message. */
