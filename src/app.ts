@@ -23,7 +23,7 @@ import type { RandomInt } from './domain/pin-generator.js';
 import { createHttpServer, type HttpServer } from './http/server.js';
 import { registerVerifyApi } from './http/verify-api.js';
 import { createLogger, RefusalLog } from './logger.js';
-import { checkSqliteWritable } from './adapters/sql/sqlite.js';
+import { checkStoreWritable } from './adapters/sql/open-store.js';
 import { checkReadiness } from './readiness.js';
 import { errorMessage } from './cards/error-messages.js';
 
@@ -162,7 +162,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     refusals,
     localOnly: config.production ? undefined : { checkHost: !config.unauthenticatedNetwork },
     // The store can write now and the directory answers; a reason code otherwise (readiness.ts).
-    ready: () => checkReadiness({ store: () => checkSqliteWritable(store, config.dataDir, clock()), directory: () => directory.ping() }),
+    ready: () => checkReadiness({ store: () => checkStoreWritable(config.database, store, config.dataDir, clock()), directory: () => directory.ping() }),
     port: config.port,
     host: config.host,
     routes: (server) =>

@@ -1,11 +1,24 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { afterAll, describe } from 'vitest';
+import { openPostgresStore } from '../../src/adapters/sql/postgres.js';
 import { openSqliteStore } from '../../src/adapters/sql/sqlite.js';
 import type { SqlStore } from '../../src/adapters/sql/sql-store.js';
+import { databaseSettings, type PostgresSettings } from '../../src/database-settings.js';
+import { postgresAvailable, startPostgresCluster, type PostgresCluster } from './postgres.js';
 
-/** A real SQLite store in a temporary directory. */
-export async function tempStore(): Promise<{ store: SqlStore; dir: string; cleanup: () => Promise<void> }> {
+export type StoreDialect = 'sqlite' | 'postgres';
+export const STORE_DIALECTS: readonly StoreDialect[] = ['sqlite', 'postgres'];
+export const dialectName = (dialect: StoreDialect) => (dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL');
+
+/** A real store on a fresh database: SQLite in a temporary directory, or a new database on this test file's PostgreSQL cluster. */
+export async function tempStore(dialect: StoreDialect = 'sqlite'): Promise<{ store: SqlStore; dir: string; cleanup: () => Promise<void> }> {
+  if (dialect === 'postgres') {
+    const url = await (await postgresCluster()).createDatabase();
+    const store = await openPostgresStore(postgresSettings(url));
+    return { store, dir: '', cleanup: () => store.close() };
+  }
   const dir = await mkdtemp(path.join(tmpdir(), 'pindesk-store-'));
   const store = await openSqliteStore(dir);
   return {
@@ -16,4 +29,33 @@ export async function tempStore(): Promise<{ store: SqlStore; dir: string; clean
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+export function postgresSettings(url: string, env: NodeJS.ProcessEnv = {}): PostgresSettings {
+  return databaseSettings({ ...env, DATABASE_URL: url }) as PostgresSettings;
+}
+
+let cluster: Promise<PostgresCluster> | undefined;
+/** This test file's throwaway cluster, started at first use (stopped by `eachStoreDialect`'s afterAll). */
+export function postgresCluster(): Promise<PostgresCluster> {
+  return (cluster ??= startPostgresCluster());
+}
+
+async function stopPostgresCluster(): Promise<void> {
+  const running = cluster;
+  cluster = undefined;
+  if (running) await (await running).stop();
+}
+
+/**
+ * The same suite once per dialect, each in a describe block named after it. The PostgreSQL block
+ * skips with a loud banner when the server binaries are missing (and fails under CI=true).
+ */
+export function eachStoreDialect(body: (dialect: StoreDialect) => void): void {
+  for (const dialect of STORE_DIALECTS) {
+    describe.runIf(dialect === 'sqlite' || postgresAvailable())(`on ${dialectName(dialect)}`, () => {
+      if (dialect === 'postgres') afterAll(stopPostgresCluster);
+      body(dialect);
+    });
+  }
 }

@@ -1,8 +1,13 @@
-// Schema migrations, run at start-up. Append new ones; never edit one that has shipped.
-import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+// Schema migrations, run at start-up (migrate.ts) on SQLite and PostgreSQL alike. Append new ones,
+// named so they sort after the last; never edit one that has shipped. Write them with Kysely's
+// schema builder and portable types (text, integer, bigint; flags as integer 0/1, times as epoch ms
+// bigint); `autoIncrement()` is translated for PostgreSQL (dialects.ts). Each runs inside the one
+// migration transaction: no statement that cannot run in a transaction (create index
+// concurrently, vacuum), no commit of its own.
+import { sql, type Kysely, type Migration } from 'kysely';
 import { GLOBAL_DEFAULTS, GLOBAL_POLICY_IDENTITY } from '../../domain/policy.js';
 
-const migrations: Record<string, Migration> = {
+export const migrations: Record<string, Migration> = {
   '0001-initial': {
     async up(db: Kysely<any>) {
       await db.schema
@@ -195,17 +200,3 @@ const migrations: Record<string, Migration> = {
     },
   },
 };
-
-class InCodeMigrations implements MigrationProvider {
-  async getMigrations(): Promise<Record<string, Migration>> {
-    return migrations;
-  }
-}
-
-export async function migrateToLatest(db: Kysely<any>): Promise<void> {
-  const { error, results } = await new Migrator({ db, provider: new InCodeMigrations() }).migrateToLatest();
-  const failed = results?.find((r) => r.status === 'Error');
-  if (error || failed) {
-    throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${String(error ?? 'unknown error')}`, { cause: error });
-  }
-}
