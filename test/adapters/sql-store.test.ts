@@ -72,6 +72,20 @@ eachStoreDialect((dialect) => {
       expect(await store.requests.get('q1')).toMatchObject({ state: 'denied', decidedAt: minutes(1), decidedById: 'a1', decidedByName: 'Anne', decisionNote: 'no', reason: 'new phone' });
     });
 
+    it('a second pending request inside a transaction is "exists", and the transaction carries on to commit', async () => {
+      const request = { id: 'q1', kind: 'reset' as const, requesterId: 'u1', requesterName: 'Ken', requesterUpn: 'ken@x', state: 'pending' as const, createdAt: now, expiresAt: minutes(60) };
+      await store.transaction(async (tx) => {
+        expect(await tx.requests.create(request)).toBe('created');
+        expect(await tx.requests.create({ ...request, id: 'q2' })).toBe('exists');
+        await tx.audit.append({ at: now, actor: 'u1', action: 'request-pin', outcome: 'refused', reason: 'pending', requestId: '1' });
+      });
+      expect(await store.audit.recent({ actor: 'u1', limit: 5 })).toHaveLength(1);
+      expect(await store.requests.get('q2')).toBeUndefined();
+      // Once decided, the requester may ask again.
+      await store.requests.decide('q1', 'denied', { decidedAt: minutes(1) }, minutes(1));
+      expect(await store.requests.create({ ...request, id: 'q3' })).toBe('created');
+    });
+
     it('a continuation without a card reads back without one; purged a day after it expired', async () => {
       await store.continuations.put({ id: 'c3', actorId: 'a', kind: 'user-list', sealed: 'x', createdAt: now, expiresAt: minutes(15) });
       expect(await store.continuations.get('c3')).toMatchObject({ card: undefined, usedAt: undefined });
