@@ -48,6 +48,9 @@ export interface PostgresCluster {
   createDatabase(): Promise<string>;
   /** The URL of an existing database. */
   url(database: string): string;
+  /** Stops the server, keeping its data (an outage); `resume` starts it again on the same port. */
+  pause(): Promise<void>;
+  resume(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -67,12 +70,15 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
   }
   const as = { ...(owner ?? {}), cwd: dir, env: { ...process.env, LC_ALL: 'C', LANG: 'C' } };
   const port = await freePort();
+  const options = [`-p ${port}`, '-c listen_addresses=127.0.0.1', `-k ${dir}`, '-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off', '-c max_connections=200'].join(' ');
+  const pgCtl = (...args: string[]) => run(path.join(bin, 'pg_ctl'), ['-D', data, ...args], as).then(() => undefined);
+  const startServer = () => pgCtl('-l', path.join(dir, 'server.log'), '-w', '-t', '60', '-o', options, 'start');
+  const stopServer = () => pgCtl('-m', 'immediate', '-w', 'stop');
   let started = false;
   try {
     await run(path.join(bin, 'initdb'), ['-D', data, '-U', USER, `--pwfile=${path.join(dir, 'password')}`, '--auth-local=trust', '--auth-host=scram-sha-256', '--encoding=UTF8', '--no-locale', '--no-sync', '--no-instructions'], as);
     rmSync(path.join(dir, 'password'));
-    const options = [`-p ${port}`, "-c listen_addresses=127.0.0.1", `-k ${dir}`, '-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off', '-c max_connections=200'].join(' ');
-    await run(path.join(bin, 'pg_ctl'), ['-D', data, '-l', path.join(dir, 'server.log'), '-w', '-t', '60', '-o', options, 'start'], as);
+    await startServer();
     started = true;
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
@@ -94,9 +100,11 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
       }
       return url(name);
     },
+    pause: stopServer,
+    resume: startServer,
     async stop() {
       try {
-        if (started) await run(path.join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop'], as);
+        if (started) await stopServer();
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

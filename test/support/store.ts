@@ -12,18 +12,31 @@ export type StoreDialect = 'sqlite' | 'postgres';
 export const STORE_DIALECTS: readonly StoreDialect[] = ['sqlite', 'postgres'];
 export const dialectName = (dialect: StoreDialect) => (dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL');
 
+export interface TempStore {
+  store: SqlStore;
+  /** SQLite: the DATA_DIR; PostgreSQL: ''. */
+  dir: string;
+  /** PostgreSQL: the database's URL; SQLite: ''. */
+  url: string;
+  /** Another store on the same database, as a second start (or instance) would open it. */
+  reopen: () => Promise<SqlStore>;
+  cleanup: () => Promise<void>;
+}
+
 /** A real store on a fresh database: SQLite in a temporary directory, or a new database on this test file's PostgreSQL cluster. */
-export async function tempStore(dialect: StoreDialect = 'sqlite'): Promise<{ store: SqlStore; dir: string; cleanup: () => Promise<void> }> {
+export async function tempStore(dialect: StoreDialect = 'sqlite'): Promise<TempStore> {
   if (dialect === 'postgres') {
     const url = await (await postgresCluster()).createDatabase();
     const store = await openPostgresStore(postgresSettings(url));
-    return { store, dir: '', cleanup: () => store.close() };
+    return { store, dir: '', url, reopen: () => openPostgresStore(postgresSettings(url)), cleanup: () => store.close() };
   }
   const dir = await mkdtemp(path.join(tmpdir(), 'pindesk-store-'));
   const store = await openSqliteStore(dir);
   return {
     store,
     dir,
+    url: '',
+    reopen: () => openSqliteStore(dir),
     cleanup: async () => {
       await store.close();
       await rm(dir, { recursive: true, force: true });
