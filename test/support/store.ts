@@ -54,7 +54,7 @@ export function postgresCluster(): Promise<PostgresCluster> {
   return (cluster ??= startPostgresCluster());
 }
 
-async function stopPostgresCluster(): Promise<void> {
+export async function stopPostgresCluster(): Promise<void> {
   const running = cluster;
   cluster = undefined;
   if (running) await (await running).stop();
