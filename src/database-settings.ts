@@ -4,6 +4,9 @@
 import { ConfigError } from './config-error.js';
 import { readSetting } from './setting-values.js';
 
+/** The variables read here (config.ts reads the rest). */
+export const DATABASE_VARIABLES = ['DATABASE_URL', 'DATABASE_POOL_SIZE', 'DATABASE_CA_FILE'] as const;
+
 export type DatabaseSettings = { kind: 'sqlite' } | PostgresSettings;
 
 export interface PostgresSettings {
