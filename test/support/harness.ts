@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startApp, type App, type AppOptions } from '../../src/app.js';
 import { openDirectory } from '../../src/adapters/open-directory.js';
+import { openStore } from '../../src/adapters/sql/open-store.js';
+import type { SqlStore } from '../../src/adapters/sql/sql-store.js';
 import { loadConfig } from '../../src/config.js';
 import { FakeConnector, type RecordedActivity } from './fake-connector.js';
 
@@ -21,6 +23,8 @@ export interface Harness {
   teams(member: TeamsMember, conversation?: { type: 'personal' | 'channel' | 'groupChat'; id?: string }): Chat;
   /** The directory id of an account, as the running server's directory has it. */
   userId(samAccountName: string): Promise<string>;
+  /** A second store on the server's database (SQLite in dataDir, or DATABASE_URL's PostgreSQL); close it after. */
+  openStore(): Promise<SqlStore>;
   stop(): Promise<void>;
 }
 
@@ -123,6 +127,7 @@ export async function startHarness(env: Record<string, string> = {}, appOptions:
         await directory.close();
       }
     },
+    openStore: () => openStore(config.database, dataDir),
     async stop() {
       await harness.app.close();
       await connector.stop();
