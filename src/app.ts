@@ -190,7 +190,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     await courier.settled();
   };
   log.info(
-    { url: http.url, address: http.address, directory: describeDirectory(config), dataDir: config.dataDir, authenticated: config.production },
+    { url: http.url, address: http.address, directory: describeDirectory(config), dataDir: config.dataDir, store: config.database.kind === 'postgres' ? `PostgreSQL ${config.database.target}` : 'SQLite', authenticated: config.production },
     `PinDesk is listening on ${http.address}`,
   );
   if (config.unauthenticatedNetwork) {

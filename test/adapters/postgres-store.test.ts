@@ -1,13 +1,17 @@
 // What only PostgreSQL has to prove: instances starting together migrate once, transactions in
-// different instances take turns, 64-bit values read back as numbers, and a start or a readiness
-// probe against a database that cannot be used says why, never with the password.
+// different instances take turns, 64-bit values read back as numbers, a start or a readiness probe
+// against a database that cannot be used says why, never with the password, and TLS as configured.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { sql } from 'kysely';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { knownMigrations } from '../../src/adapters/sql/migrate.js';
 import { checkPostgresWritable, openPostgresStore } from '../../src/adapters/sql/postgres.js';
 import type { SqlStore } from '../../src/adapters/sql/sql-store.js';
 import { StoreNotWritableError } from '../../src/adapters/sql/store-errors.js';
 import { StartupError } from '../../src/startup-error.js';
+import { makeCertificates, type TestCertificates } from '../support/ldap/tools.js';
 import { postgresAvailable, startPostgresCluster, type PostgresCluster } from '../support/postgres.js';
 import { postgresCluster, postgresSettings, stopPostgresCluster, tempStore, type TempStore } from '../support/store.js';
 
@@ -118,5 +122,41 @@ describe.runIf(postgresAvailable())('PostgreSQL outage', () => {
     } finally {
       await store.close();
     }
+  });
+});
+
+describe.runIf(postgresAvailable())('PostgreSQL over TLS', () => {
+  let cluster: PostgresCluster;
+  let certificates: TestCertificates;
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'pindesk-pg-tls-'));
+    certificates = await makeCertificates(dir);
+    cluster = await startPostgresCluster({ tls: certificates });
+  });
+  afterAll(async () => {
+    await cluster?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const encrypted = async (store: SqlStore) => (await sql<{ ssl: boolean }>`select ssl from pg_stat_ssl where pid = pg_backend_pid()`.execute(store.db)).rows[0]?.ssl;
+
+  it('DATABASE_CA_FILE verifies the server; sslmode=verify-full without it refuses an unknown CA; no-verify encrypts; none is plain', async () => {
+    const url = await cluster.createDatabase();
+    const verified = await openPostgresStore(postgresSettings(url, { DATABASE_CA_FILE: certificates.caFile }));
+    expect(await encrypted(verified)).toBe(true);
+    await verified.close();
+
+    const refused = await openPostgresStore(postgresSettings(`${url}?sslmode=verify-full`)).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(StartupError);
+    expect((refused as Error).message).toMatch(/self[- ]signed|unable to verify|certificate/i);
+
+    const unverified = await openPostgresStore(postgresSettings(`${url}?sslmode=no-verify`));
+    expect(await encrypted(unverified)).toBe(true);
+    await unverified.close();
+
+    const plain = await openPostgresStore(postgresSettings(url));
+    expect(await encrypted(plain)).toBe(false);
+    await plain.close();
   });
 });

@@ -6,7 +6,7 @@
 // banner and fail under CI=true (like test/support/sfb/pwsh.ts).
 import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -56,7 +56,12 @@ export interface PostgresCluster {
 
 const USER = 'pindesk';
 
-export async function startPostgresCluster(): Promise<PostgresCluster> {
+export interface ClusterOptions {
+  /** Serve TLS (as well as plain connections) with this certificate and key (PEM files). */
+  tls?: { certFile: string; keyFile: string } | undefined;
+}
+
+export async function startPostgresCluster(clusterOptions: ClusterOptions = {}): Promise<PostgresCluster> {
   const bin = postgresBinDir();
   if (!bin) throw new Error('PostgreSQL binaries not found');
   const owner = clusterOwner();
@@ -70,7 +75,17 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
   }
   const as = { ...(owner ?? {}), cwd: dir, env: { ...process.env, LC_ALL: 'C', LANG: 'C' } };
   const port = await freePort();
-  const options = [`-p ${port}`, '-c listen_addresses=127.0.0.1', `-k ${dir}`, '-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off', '-c max_connections=200'].join(' ');
+  const settings = [`-p ${port}`, '-c listen_addresses=127.0.0.1', `-k ${dir}`, '-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off', '-c max_connections=200'];
+  if (clusterOptions.tls) {
+    // The server reads its key only if the key is its own and private.
+    for (const [from, to] of [[clusterOptions.tls.certFile, 'server.crt'], [clusterOptions.tls.keyFile, 'server.key']] as const) {
+      copyFileSync(from, path.join(dir, to));
+      chmodSync(path.join(dir, to), 0o600);
+      if (owner) chownSync(path.join(dir, to), owner.uid, owner.gid);
+    }
+    settings.push('-c ssl=on', `-c ssl_cert_file=${path.join(dir, 'server.crt')}`, `-c ssl_key_file=${path.join(dir, 'server.key')}`);
+  }
+  const options = settings.join(' ');
   const pgCtl = (...args: string[]) => run(path.join(bin, 'pg_ctl'), ['-D', data, ...args], as).then(() => undefined);
   const startServer = () => pgCtl('-l', path.join(dir, 'server.log'), '-w', '-t', '60', '-o', options, 'start');
   const stopServer = () => pgCtl('-m', 'immediate', '-w', 'stop');
