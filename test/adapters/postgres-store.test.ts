@@ -73,6 +73,11 @@ describe.runIf(postgresAvailable())('PostgreSQL store', () => {
     expect(columns.rows).toEqual(['audit', 'pin_history', 'request_cards'].map((table_name) => ({ table_name, data_type: 'bigint', is_identity: 'YES' })));
   });
 
+  it('sessions run with the statement and idle-in-transaction timeouts, named pindesk', async () => {
+    const row = await sql<Record<string, string>>`select current_setting('statement_timeout') as statement, current_setting('idle_in_transaction_session_timeout') as idle, current_setting('application_name') as name`.execute(temp.store.db);
+    expect(row.rows[0]).toEqual({ statement: '15s', idle: '30s', name: 'pindesk' });
+  });
+
   it('a start against no server, a wrong password or a missing database stops with the cause, never the password', async () => {
     const cluster = await postgresCluster();
     const url = new URL(temp.url);
