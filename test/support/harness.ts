@@ -3,6 +3,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { CompiledQuery } from 'kysely';
 import { startApp, type App, type AppOptions } from '../../src/app.js';
 import { openDirectory } from '../../src/adapters/open-directory.js';
 import { openStore } from '../../src/adapters/sql/open-store.js';
@@ -25,6 +26,8 @@ export interface Harness {
   userId(samAccountName: string): Promise<string>;
   /** A second store on the server's database (SQLite in dataDir, or DATABASE_URL's PostgreSQL); close it after. */
   openStore(): Promise<SqlStore>;
+  /** Rows of one SQL query (`?` placeholders) on the server's database, whichever dialect it is. */
+  rows(text: string, ...params: unknown[]): Promise<any[]>;
   stop(): Promise<void>;
 }
 
@@ -128,6 +131,16 @@ export async function startHarness(env: Record<string, string> = {}, appOptions:
       }
     },
     openStore: () => openStore(config.database, dataDir),
+    async rows(text, ...params) {
+      const store = await openStore(config.database, dataDir);
+      try {
+        let n = 0;
+        const query = config.database.kind === 'postgres' ? text.replace(/\?/g, () => `$${++n}`) : text;
+        return (await store.db.executeQuery(CompiledQuery.raw(query, params))).rows as any[];
+      } finally {
+        await store.close();
+      }
+    },
     async stop() {
       await harness.app.close();
       await connector.stop();

@@ -44,6 +44,11 @@ export async function tempStore(dialect: StoreDialect = 'sqlite'): Promise<TempS
   };
 }
 
+/** The environment that puts a server on a fresh database of this dialect (none for SQLite: DATA_DIR). */
+export async function databaseEnv(dialect: StoreDialect): Promise<Record<string, string>> {
+  return dialect === 'postgres' ? { DATABASE_URL: await (await postgresCluster()).createDatabase() } : {};
+}
+
 export function postgresSettings(url: string, env: NodeJS.ProcessEnv = {}): PostgresSettings {
   return databaseSettings({ ...env, DATABASE_URL: url }) as PostgresSettings;
 }
