@@ -1,20 +1,17 @@
 // The helpdesk admin's day in the Emulator: every bullet of the first issue, over HTTP, with the
-// real server and SQLite; clicks arrive as Action.Submit messages. Parametrised by directory: the
-// demo file, OpenLDAP and Samba AD run the same conversations.
-import Database from 'better-sqlite3';
-import path from 'node:path';
+// real server and SQLite (or PostgreSQL); clicks arrive as Action.Submit messages. Parametrised by
+// directory: the demo file, OpenLDAP and Samba AD run the same conversations.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSqliteStore } from '../../src/adapters/sql/sqlite.js';
 import { isPinAcceptable } from '../../src/domain/pin-rules.js';
 import { phoneNumberOf } from '../../src/domain/common-patterns.js';
 import { GLOBAL_DEFAULTS } from '../../src/domain/policy.js';
 import { action, actionsOf, cardOf, cardText, sentText, startHarness, type Harness } from './harness.js';
 
-export function conversationSuite(directory: string, env: () => Record<string, string>): void {
+export function conversationSuite(directory: string, env: () => Record<string, string> | Promise<Record<string, string>>): void {
   describe(`conversations (${directory})`, () => {
     let h: Harness;
     beforeAll(async () => {
-      h = await startHarness(env());
+      h = await startHarness(await env());
     });
     afterAll(async () => h?.stop());
 
@@ -24,7 +21,7 @@ export function conversationSuite(directory: string, env: () => Record<string, s
     };
 
     async function auditRows() {
-      const store = await openSqliteStore(h.dataDir);
+      const store = await h.openStore();
       try {
         return await store.db.selectFrom('audit').selectAll().orderBy('id').execute();
       } finally {
@@ -112,7 +109,7 @@ export function conversationSuite(directory: string, env: () => Record<string, s
       });
 
       it('applies the site and per-user policies, with history', async () => {
-        const store = await openSqliteStore(h.dataDir);
+        const store = await h.openStore();
         await store.policies.savePolicy({ identity: 'site:Dublin', minPasswordLength: 7, pinHistoryCount: 0, pinLifetimeDays: 0, allowCommonPatterns: false });
         await store.policies.savePolicy({ identity: 'tag:StrictPin', minPasswordLength: 6, pinHistoryCount: 3, pinLifetimeDays: 90, allowCommonPatterns: false });
         await store.policies.grant(await h.userId('asmith'), 'StrictPin');
@@ -311,7 +308,7 @@ export function conversationSuite(directory: string, env: () => Record<string, s
         const lateCard = cardOf(late.sent[0]);
         expect(cardText(lateCard)).toContain('can no longer be revealed');
         expect(actionsOf(lateCard)).toEqual([]);
-        const store = await openSqliteStore(h.dataDir);
+        const store = await h.openStore();
         const ref = action(card, 'Reveal PIN').data.ref;
         expect((await store.reveals.get(ref))?.sealed).toBeUndefined();
         await store.close();
@@ -323,13 +320,13 @@ export function conversationSuite(directory: string, env: () => Record<string, s
         const pilar = h.emulator('pilar');
         const sealed = (ref: string) => sealedColumn(h, ref);
         const expiring = action(cardOf((await pilar.say('set pin Kendra Sato')).sent[0]), 'Reveal PIN').data.ref as string;
-        expect(sealed(expiring)).toEqual(expect.any(String));
+        expect(await sealed(expiring)).toEqual(expect.any(String));
         h.clock.advance(10 * 60_000 + 1);
         const fresh = action(cardOf((await pilar.say('set pin Dana Box')).sent[0]), 'Reveal PIN').data.ref as string;
         // What the server's timer runs every 30 s (the timer reads the same controlled clock).
         await h.app.sweep();
-        expect(sealed(expiring)).toBeNull();
-        expect(sealed(fresh)).toEqual(expect.any(String));
+        expect(await sealed(expiring)).toBeNull();
+        expect(await sealed(fresh)).toEqual(expect.any(String));
       });
     });
 
@@ -372,33 +369,38 @@ export function conversationSuite(directory: string, env: () => Record<string, s
 }
 
 /**
- * Runs `body` while the SQLite file refuses every insert or update of a PIN record (triggers that
+ * Runs `body` while the database refuses every insert or update of a PIN record (triggers that
  * raise, added and dropped through a second connection, as a failing disk or a broken backend
  * would): a real store fault that leaves the rest of the store, the audit table included, working.
  */
 async function withPinWritesFailing<T>(h: Harness, body: () => Promise<T>): Promise<T> {
-  const db = new Database(path.join(h.dataDir, 'pindesk.sqlite'));
-  db.pragma('busy_timeout = 5000');
+  const postgres = h.config.database.kind === 'postgres';
+  const [add, drop] = postgres
+    ? [
+        [
+          "create function fault_pin_write() returns trigger language plpgsql as $$ begin raise exception 'injected fault'; end $$",
+          'create trigger fault_pin_write before insert or update on pin_records for each row execute function fault_pin_write()',
+        ],
+        ['drop trigger if exists fault_pin_write on pin_records', 'drop function if exists fault_pin_write()'],
+      ]
+    : [
+        [
+          "create trigger fault_pin_insert before insert on pin_records begin select raise(abort, 'injected fault'); end",
+          "create trigger fault_pin_update before update on pin_records begin select raise(abort, 'injected fault'); end",
+        ],
+        ['drop trigger if exists fault_pin_insert', 'drop trigger if exists fault_pin_update'],
+      ];
+  for (const statement of add) await h.rows(statement);
   try {
-    db.exec(`
-      create trigger fault_pin_insert before insert on pin_records begin select raise(abort, 'injected fault'); end;
-      create trigger fault_pin_update before update on pin_records begin select raise(abort, 'injected fault'); end;
-    `);
     return await body();
   } finally {
-    db.exec('drop trigger if exists fault_pin_insert; drop trigger if exists fault_pin_update;');
-    db.close();
+    for (const statement of drop) await h.rows(statement);
   }
 }
 
-/** The reveals.sealed column of one reveal, read straight from the SQLite file. */
-function sealedColumn(h: Harness, ref: string): string | null {
-  const db = new Database(path.join(h.dataDir, 'pindesk.sqlite'), { readonly: true });
-  try {
-    const row = db.prepare('select sealed from reveals where id = ?').get(ref) as { sealed: string | null } | undefined;
-    if (!row) throw new Error(`no reveal ${ref}`);
-    return row.sealed;
-  } finally {
-    db.close();
-  }
+/** The reveals.sealed column of one reveal, read straight from the database. */
+async function sealedColumn(h: Harness, ref: string): Promise<string | null> {
+  const [row] = await h.rows('select sealed from reveals where id = ?', ref);
+  if (!row) throw new Error(`no reveal ${ref}`);
+  return row.sealed;
 }

@@ -8,11 +8,13 @@ import { startApp, type App, type AppOptions } from '../../src/app.js';
 import { openDirectory } from '../../src/adapters/open-directory.js';
 import { openStore } from '../../src/adapters/sql/open-store.js';
 import type { SqlStore } from '../../src/adapters/sql/sql-store.js';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig, type Config } from '../../src/config.js';
 import { FakeConnector, type RecordedActivity } from './fake-connector.js';
 
 export interface Harness {
   app: App;
+  /** The configuration the server was started with. */
+  config: Config;
   /** Stop the server and start a new one on the same data directory (a restart). */
   restart(): Promise<void>;
   connector: FakeConnector;
@@ -105,6 +107,7 @@ export async function startHarness(env: Record<string, string> = {}, appOptions:
       harness.app = app;
     },
     connector,
+    config,
     dataDir,
     logLines,
     clock,
