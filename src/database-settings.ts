@@ -48,8 +48,8 @@ export function databaseSettings(env: NodeJS.ProcessEnv): DatabaseSettings {
   if (!url.hostname) throw new ConfigError('DATABASE_URL: no host; give postgres://user:password@host:port/database');
   const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
   if (!database) throw new ConfigError('DATABASE_URL: no database name; give postgres://user:password@host:port/database');
-  for (const param of ['sslcert', 'sslkey', 'sslrootcert', 'sslpassword']) {
-    if (url.searchParams.has(param)) throw new ConfigError(`DATABASE_URL: ${param} is not supported; give the server's CA in DATABASE_CA_FILE (client certificates are not supported)`);
+  for (const param of ['sslcert', 'sslkey', 'sslrootcert', 'sslpassword', 'ssl']) {
+    if (url.searchParams.has(param)) throw new ConfigError(`DATABASE_URL: ${param} is not supported; use sslmode, and give the server's CA in DATABASE_CA_FILE (client certificates are not supported)`);
   }
   const sslmode = url.searchParams.get('sslmode') ?? undefined;
   if (sslmode !== undefined && !(SSL_MODES as readonly string[]).includes(sslmode)) {

@@ -1,9 +1,12 @@
 // Schema migrations, run at start-up (migrate.ts) on SQLite and PostgreSQL alike. Append new ones,
-// named so they sort after the last; never edit one that has shipped. Write them with Kysely's
-// schema builder and portable types (text, integer, bigint; flags as integer 0/1, times as epoch ms
-// bigint); `autoIncrement()` is translated for PostgreSQL (dialects.ts). Each runs inside the one
-// migration transaction: no statement that cannot run in a transaction (create index
-// concurrently, vacuum), no commit of its own.
+// named so they sort after the last; never edit one that has shipped. Each runs inside the one
+// migration transaction (no commit of its own, nothing that cannot run in a transaction such as
+// `create index concurrently`). Portable only: Kysely's schema builder with text, integer, bigint;
+// flags as integer 0/1; times as epoch-millisecond bigint (integer is 32-bit on PostgreSQL); JSON as
+// text; `autoIncrement()` only on an integer primary key (dialects.ts makes it a PostgreSQL
+// identity). No raw SQL of one dialect (pragma, `insert or ignore`, serial, boolean). PostgreSQL
+// refuses bound values in DDL: the schema builder writes its values inline (0003's partial index),
+// a raw sql`` template in DDL needs `sql.lit(value)`. Then run test/adapters/store-migrations.test.ts.
 import { sql, type Kysely, type Migration } from 'kysely';
 import { GLOBAL_DEFAULTS, GLOBAL_POLICY_IDENTITY } from '../../domain/policy.js';
 
