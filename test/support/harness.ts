@@ -3,13 +3,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { CompiledQuery } from 'kysely';
 import { startApp, type App, type AppOptions } from '../../src/app.js';
 import { openDirectory } from '../../src/adapters/open-directory.js';
 import { openStore } from '../../src/adapters/sql/open-store.js';
 import type { SqlStore } from '../../src/adapters/sql/sql-store.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { FakeConnector, type RecordedActivity } from './fake-connector.js';
+import { queryRows } from './store.js';
 
 export interface Harness {
   app: App;
@@ -134,16 +134,7 @@ export async function startHarness(env: Record<string, string> = {}, appOptions:
       }
     },
     openStore: () => openStore(config.database, dataDir),
-    async rows(text, ...params) {
-      const store = await openStore(config.database, dataDir);
-      try {
-        let n = 0;
-        const query = config.database.kind === 'postgres' ? text.replace(/\?/g, () => `$${++n}`) : text;
-        return (await store.db.executeQuery(CompiledQuery.raw(query, params))).rows as any[];
-      } finally {
-        await store.close();
-      }
-    },
+    rows: (text, ...params) => queryRows(config.database, dataDir, text, ...params),
     async stop() {
       await harness.app.close();
       await connector.stop();

@@ -1,11 +1,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { CompiledQuery } from 'kysely';
 import { afterAll, describe } from 'vitest';
+import { openStore } from '../../src/adapters/sql/open-store.js';
 import { openPostgresStore } from '../../src/adapters/sql/postgres.js';
 import { openSqliteStore } from '../../src/adapters/sql/sqlite.js';
 import type { SqlStore } from '../../src/adapters/sql/sql-store.js';
-import { databaseSettings, type PostgresSettings } from '../../src/database-settings.js';
+import { databaseSettings, type DatabaseSettings, type PostgresSettings } from '../../src/database-settings.js';
 import { postgresAvailable, startPostgresCluster, type PostgresCluster } from './postgres.js';
 
 export type StoreDialect = 'sqlite' | 'postgres';
@@ -42,6 +44,18 @@ export async function tempStore(dialect: StoreDialect = 'sqlite'): Promise<TempS
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Rows of one SQL query (`?` placeholders) on the database a configuration names, whichever dialect. */
+export async function queryRows(database: DatabaseSettings, dataDir: string, text: string, ...params: unknown[]): Promise<any[]> {
+  const store = await openStore(database, dataDir);
+  try {
+    let n = 0;
+    const query = database.kind === 'postgres' ? text.replace(/\?/g, () => `$${++n}`) : text;
+    return (await store.db.executeQuery(CompiledQuery.raw(query, params))).rows as any[];
+  } finally {
+    await store.close();
+  }
 }
 
 /** The environment that puts a server on a fresh database of this dialect (none for SQLite: DATA_DIR). */
