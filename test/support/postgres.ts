@@ -4,7 +4,7 @@
 // run as root, so under root the cluster runs as the `postgres` user (Debian's package creates it),
 // or a `pindesk-pg` system user created for it. Missing binaries: the suites skip locally with a loud
 // banner and fail under CI=true (like test/support/sfb/pwsh.ts).
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, chownSync, copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -99,6 +99,10 @@ export async function startPostgresCluster(clusterOptions: ClusterOptions = {}):
     rmSync(dir, { recursive: true, force: true });
     throw error;
   }
+  // A test process that ends without its afterAll (an error, a timeout, a kill) leaves no server
+  // behind: a detached watcher stops the cluster and removes its directory once this process is gone.
+  const reaper = `while [ -d /proc/${process.pid} ]; do sleep 1; done; '${path.join(bin, 'pg_ctl')}' -D '${data}' -m immediate -w stop; rm -rf '${dir}'`;
+  spawn('sh', ['-c', reaper], { ...as, detached: true, stdio: 'ignore' }).unref();
   const url = (database: string) => `postgres://${USER}:${password}@127.0.0.1:${port}/${database}`;
   let count = 0;
   return {
