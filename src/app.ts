@@ -23,7 +23,7 @@ import type { RandomInt } from './domain/pin-generator.js';
 import { createHttpServer, type HttpServer } from './http/server.js';
 import { registerVerifyApi, VERIFY_NOT_APPLICABLE } from './http/verify-api.js';
 import { createLogger, RefusalLog } from './logger.js';
-import { checkSqliteWritable } from './adapters/sql/sqlite.js';
+import { checkStoreWritable } from './adapters/sql/open-store.js';
 import { checkReadiness } from './readiness.js';
 import { errorMessage } from './cards/error-messages.js';
 
@@ -163,7 +163,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     localOnly: config.production ? undefined : { checkHost: !config.unauthenticatedNetwork },
     // The store can write now, the directory answers, a Skype for Business worker is warm (with
     // PIN_AUTHORITY=sfb); a reason code otherwise (readiness.ts).
-    ready: () => checkReadiness({ store: () => checkSqliteWritable(store, config.dataDir, clock()), directory: () => directory.ping(), authority: authorityReady }),
+    ready: () => checkReadiness({ store: () => checkStoreWritable(config.database, store, config.dataDir, clock()), directory: () => directory.ping(), authority: authorityReady }),
     port: config.port,
     host: config.host,
     routes: (server) =>
@@ -209,7 +209,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     await courier.settled();
   };
   log.info(
-    { url: http.url, address: http.address, directory: describeDirectory(config), dataDir: config.dataDir, authenticated: config.production },
+    { url: http.url, address: http.address, directory: describeDirectory(config), dataDir: config.dataDir, store: config.database.kind === 'postgres' ? `PostgreSQL ${config.database.target}` : 'SQLite', authenticated: config.production },
     `PinDesk is listening on ${http.address}`,
   );
   if (config.unauthenticatedNetwork) {

@@ -9,6 +9,7 @@ import type { ScopedRoles } from './domain/role-grants.js';
 import type { Role } from './domain/roles.js';
 import { isLoopbackHost } from './http/loopback.js';
 import { ConfigError } from './config-error.js';
+import { databaseSettings, type DatabaseSettings } from './database-settings.js';
 import { anyDuration, duration, flag, key, optionalText, rate, type Rate } from './setting-types.js';
 import { jsonSetting, previousKeys, readSetting, scopedRoles, tenants, verifyKeys } from './setting-values.js';
 import { sfbSettings, type SfbSettings } from './sfb-settings.js';
@@ -102,6 +103,8 @@ export interface Config {
   host: string;
   logLevel: string;
   dataDir: string;
+  /** DATABASE_URL and friends: PostgreSQL shared by several instances, else SQLite in DATA_DIR. */
+  database: DatabaseSettings;
   /** App credentials present: authenticated Bot Framework traffic only. */
   production: boolean;
   /**
@@ -189,6 +192,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST?.replace(/^\[(.*)\]$/, '$1') ?? (production ? '0.0.0.0' : '127.0.0.1'),
     logLevel: e.LOG_LEVEL,
     dataDir: path.resolve(e.DATA_DIR),
+    database: databaseSettings(env),
     production,
     unauthenticatedNetwork: !production && e.ALLOW_UNAUTHENTICATED_NETWORK,
     app: { id: e.MICROSOFT_APP_ID, password: e.MICROSOFT_APP_PASSWORD, type: e.MICROSOFT_APP_TYPE, tenantId: e.MICROSOFT_APP_TENANT_ID },

@@ -9,7 +9,7 @@ import { BuiltInPolicies } from './adapters/builtin-policies.js';
 import { checkKeys } from './adapters/key-checks.js';
 import { loadKeys, type Keys } from './adapters/secrets-file.js';
 import { SqlKeyChecks } from './adapters/sql/repositories/key-check-repository.js';
-import { openSqliteStore } from './adapters/sql/sqlite.js';
+import { openStore } from './adapters/sql/open-store.js';
 import type { SqlStore } from './adapters/sql/sql-store.js';
 import type { Config } from './config.js';
 import { CardLocations } from './desk/card-locations.js';
@@ -60,7 +60,7 @@ export interface OpenDeskOptions {
 }
 
 export async function openDesk(config: Config, log: Logger, options: OpenDeskOptions = {}): Promise<OpenDesk> {
-  const store = await openSqliteStore(config.dataDir);
+  const store = await openStore(config.database, config.dataDir);
   let keys: Keys;
   try {
     keys = await openKeys(config, store, log);
@@ -136,7 +136,7 @@ async function openKeys(config: Config, store: SqlStore, log: Logger): Promise<K
       { purpose: 'pin-hash', variable: 'PIN_HASH_KEY', previousVariable: 'PIN_HASH_KEYS_PREVIOUS', current: keys.pinHash, previous: keys.pinHashPrevious, source: keys.sources.pinHash },
       { purpose: 'seal', variable: 'PIN_SEAL_KEY', previousVariable: 'PIN_SEAL_KEYS_PREVIOUS', current: keys.seal, previous: keys.sealPrevious, source: keys.sources.seal },
     ],
-    `DATA_DIR ${config.dataDir}`,
+    config.database.kind === 'postgres' ? `the database ${config.database.target}` : `DATA_DIR ${config.dataDir}`,
     log,
     new Date(),
   );

@@ -4,7 +4,7 @@
 // (`connect ECONNREFUSED 127.0.0.1:1`, LDAP message types); the details go to the log, at error level.
 import { LdapBindError, LdapTimeoutError } from './adapters/ldap/connection-pool.js';
 import { WorkersNotReadyError } from './adapters/sfb/worker-pool.js';
-import { StoreNotWritableError } from './adapters/sql/sqlite.js';
+import { StoreNotWritableError } from './adapters/sql/store-errors.js';
 
 /** Each check's own deadline, under the HTTP handler's 2 s. */
 const CHECK_DEADLINE_MS = 1800;

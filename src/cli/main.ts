@@ -13,6 +13,7 @@ import type { Command } from '../domain/commands.js';
 import { CommandSyntaxError, DeskError } from '../domain/errors.js';
 import { cliForms } from '../desk/commands/registry.js';
 import { formatResult } from './format.js';
+import { STORE_COMMAND_HELP, storeCommand } from './store-command.js';
 
 /** Local tools that are not chat commands: the audit trail and the dial-in system's question. */
 const LOCAL_TOOLS = [
@@ -23,6 +24,7 @@ const LOCAL_TOOLS = [
     summary: 'a dial-in logon attempt (counts failures)',
     details: 'pindesk verify <+number|extension|sip:address> <pin> [--json]\n  One logon attempt, as the dial-in system makes it: failures count toward lockout.',
   },
+  { name: 'store', arguments: 'copy --from <DATA_DIR> [--to <url>] [--replace]', summary: 'move the embedded store to PostgreSQL', details: STORE_COMMAND_HELP },
 ];
 
 const FORMS = cliForms();
@@ -64,6 +66,9 @@ async function main(argv: string[]): Promise<number> {
       attempts: { type: 'string' },
       'common-patterns': { type: 'string' },
       description: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      replace: { type: 'boolean' },
     },
   });
   const [name, ...args] = positionals;
@@ -77,6 +82,11 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const json = Boolean(values.json);
+  if (name === 'store') {
+    const result = await storeCommand(args, values);
+    print(json, result.json, result.text);
+    return result.code;
+  }
   const config = loadConfig();
   const { desk, verifier, store, close } = await openDesk(config, pino({ level: 'silent' }));
   try {

@@ -3,10 +3,7 @@
 // demo file, OpenLDAP and Samba AD run the same conversations) and by the world the PINs and
 // policies live in (PinDesk's own store, or the Skype for Business server through the worker):
 // the same assertions, branching only where the issue says the behaviour differs.
-import Database from 'better-sqlite3';
-import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { openSqliteStore } from '../../src/adapters/sql/sqlite.js';
 import { isPinAcceptable } from '../../src/domain/pin-rules.js';
 import { phoneNumberOf } from '../../src/domain/common-patterns.js';
 import { GLOBAL_DEFAULTS } from '../../src/domain/policy.js';
@@ -17,12 +14,12 @@ import type { ConversationWorld } from './worlds/conversation-world.js';
 
 const VERIFY_KEY = 'conversation-suite-verify-key-0123456789';
 
-export function conversationSuite(directory: string, env: () => Record<string, string>, world: ConversationWorld = builtinWorld()): void {
+export function conversationSuite(directory: string, env: () => Record<string, string> | Promise<Record<string, string>>, world: ConversationWorld = builtinWorld()): void {
   describe(`conversations (${directory}, ${world.name})`, () => {
     let h: Harness;
     beforeAll(async () => {
       await world.setUp();
-      h = await startHarness({ VERIFY_API_KEYS: VERIFY_KEY, ...env(), ...world.env() });
+      h = await startHarness({ VERIFY_API_KEYS: VERIFY_KEY, ...(await env()), ...world.env() });
     }, 90_000);
     afterAll(async () => {
       await h?.stop();
@@ -36,7 +33,7 @@ export function conversationSuite(directory: string, env: () => Record<string, s
     };
 
     async function auditRows() {
-      const store = await openSqliteStore(h.dataDir);
+      const store = await h.openStore();
       try {
         return await store.db.selectFrom('audit').selectAll().orderBy('id').execute();
       } finally {
@@ -346,7 +343,7 @@ export function conversationSuite(directory: string, env: () => Record<string, s
         const lateCard = cardOf(late.sent[0]);
         expect(cardText(lateCard)).toContain('can no longer be revealed');
         expect(actionsOf(lateCard)).toEqual([]);
-        const store = await openSqliteStore(h.dataDir);
+        const store = await h.openStore();
         const ref = action(card, 'Reveal PIN').data.ref;
         expect((await store.reveals.get(ref))?.sealed).toBeUndefined();
         await store.close();
@@ -358,13 +355,13 @@ export function conversationSuite(directory: string, env: () => Record<string, s
         const pilar = h.emulator('pilar');
         const sealed = (ref: string) => sealedColumn(h, ref);
         const expiring = action(cardOf((await pilar.say('set pin Kendra Sato')).sent[0]), 'Reveal PIN').data.ref as string;
-        expect(sealed(expiring)).toEqual(expect.any(String));
+        expect(await sealed(expiring)).toEqual(expect.any(String));
         h.clock.advance(10 * 60_000 + 1);
         const fresh = action(cardOf((await pilar.say('set pin Dana Box')).sent[0]), 'Reveal PIN').data.ref as string;
         // What the server's timer runs every 30 s (the timer reads the same controlled clock).
         await h.app.sweep();
-        expect(sealed(expiring)).toBeNull();
-        expect(sealed(fresh)).toEqual(expect.any(String));
+        expect(await sealed(expiring)).toBeNull();
+        expect(await sealed(fresh)).toEqual(expect.any(String));
       });
     });
 
@@ -408,14 +405,9 @@ export function conversationSuite(directory: string, env: () => Record<string, s
   });
 }
 
-/** The reveals.sealed column of one reveal, read straight from the SQLite file. */
-function sealedColumn(h: Harness, ref: string): string | null {
-  const db = new Database(path.join(h.dataDir, 'pindesk.sqlite'), { readonly: true });
-  try {
-    const row = db.prepare('select sealed from reveals where id = ?').get(ref) as { sealed: string | null } | undefined;
-    if (!row) throw new Error(`no reveal ${ref}`);
-    return row.sealed;
-  } finally {
-    db.close();
-  }
+/** The reveals.sealed column of one reveal, read straight from the database. */
+async function sealedColumn(h: Harness, ref: string): Promise<string | null> {
+  const [row] = await h.rows('select sealed from reveals where id = ?', ref);
+  if (!row) throw new Error(`no reveal ${ref}`);
+  return row.sealed;
 }

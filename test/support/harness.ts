@@ -5,12 +5,17 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startApp, type App, type AppOptions } from '../../src/app.js';
 import { openDirectory } from '../../src/adapters/open-directory.js';
-import { loadConfig } from '../../src/config.js';
+import { openStore } from '../../src/adapters/sql/open-store.js';
+import type { SqlStore } from '../../src/adapters/sql/sql-store.js';
+import { loadConfig, type Config } from '../../src/config.js';
 import type { DirectoryUser } from '../../src/domain/user.js';
 import { FakeConnector, type RecordedActivity } from './fake-connector.js';
+import { queryRows } from './store.js';
 
 export interface Harness {
   app: App;
+  /** The configuration the server was started with. */
+  config: Config;
   /** Stop the server and start a new one on the same data directory (a restart). */
   restart(): Promise<void>;
   connector: FakeConnector;
@@ -24,7 +29,20 @@ export interface Harness {
   userId(samAccountName: string): Promise<string>;
   /** The account itself, as the running server's directory has it. */
   user(samAccountName: string): Promise<DirectoryUser>;
+  /** A second store on the server's database (SQLite in dataDir, or DATABASE_URL's PostgreSQL); close it after. */
+  openStore(): Promise<SqlStore>;
+  /** Rows of one SQL query (`?` placeholders) on the server's database, whichever dialect it is. */
+  rows(text: string, ...params: unknown[]): Promise<any[]>;
+  /** Another PinDesk instance on the same configuration, database and connector (stopped with the harness). */
+  addInstance(): Promise<Instance>;
   stop(): Promise<void>;
+}
+
+/** A further instance: its own server, pools and timers; the same database, directory and connector. */
+export interface Instance {
+  app: App;
+  emulator(user: string, conversationId?: string): Chat;
+  teams(member: TeamsMember, conversation?: { type: 'personal' | 'channel' | 'groupChat'; id?: string }): Chat;
 }
 
 export interface TeamsMember {
@@ -64,8 +82,8 @@ export async function startHarness(env: Record<string, string> = {}, appOptions:
   });
   let sequence = 0;
 
-  async function post(activity: Record<string, unknown>) {
-    const response = await fetch(`${harness.app.url}/api/messages`, {
+  async function post(activity: Record<string, unknown>, target: App = harness.app) {
+    const response = await fetch(`${target.url}/api/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(activity),
@@ -74,8 +92,9 @@ export async function startHarness(env: Record<string, string> = {}, appOptions:
     return { status: response.status, body: text ? safeJson(text) : undefined };
   }
 
-  function chat(base: Record<string, any>): Chat {
+  function chat(base: Record<string, any>, on: () => App = () => harness.app): Chat {
     return new Chat(async (activity) => {
+      const target = on();
       const before = connector.activities.length;
       const started = performance.now();
       const { status, body } = await post({
@@ -85,14 +104,33 @@ export async function startHarness(env: Record<string, string> = {}, appOptions:
         recipient: { id: 'pindesk-bot', name: 'PinDesk' },
         ...base,
         ...activity,
-      });
+      }, target);
       const ms = performance.now() - started;
       // What the turn left running (a request's redraws, the requester's PIN card) is part of it.
-      await harness.app.idle();
+      await target.idle();
       return { status, body, sent: connector.activities.slice(before), ms };
     }, base);
   }
 
+  function emulator(user: string, conversationId?: string, on?: () => App): Chat {
+    return chat({ channelId: 'emulator', from: { id: user, name: user }, conversation: { id: conversationId ?? `emulator-${user}` } }, on);
+  }
+
+  function teams(member: TeamsMember, conversation: { type: 'personal' | 'channel' | 'groupChat'; id?: string } = { type: 'personal' }, on?: () => App): Chat {
+    connector.roster.set(member.id, { ...member, email: member.userPrincipalName });
+    const conversationId = conversation.id ?? (conversation.type === 'personal' ? `personal:${member.id}` : `19:${conversation.type}@thread.tacv2`);
+    return chat(
+      {
+        channelId: 'msteams',
+        from: { id: member.id, name: member.name, aadObjectId: member.aadObjectId },
+        conversation: { id: conversationId, conversationType: conversation.type, tenantId: 'tenant-1', isGroup: conversation.type !== 'personal' },
+        channelData: { tenant: { id: 'tenant-1' } },
+      },
+      on,
+    );
+  }
+
+  const instances: App[] = [];
   const harness: Harness = {
     app,
     async restart() {
@@ -101,21 +139,13 @@ export async function startHarness(env: Record<string, string> = {}, appOptions:
       harness.app = app;
     },
     connector,
+    config,
     dataDir,
     logLines,
     clock,
     post,
-    emulator: (user, conversationId) => chat({ channelId: 'emulator', from: { id: user, name: user }, conversation: { id: conversationId ?? `emulator-${user}` } }),
-    teams: (member, conversation = { type: 'personal' }) => {
-      connector.roster.set(member.id, { ...member, email: member.userPrincipalName });
-      const conversationId = conversation.id ?? (conversation.type === 'personal' ? `personal:${member.id}` : `19:${conversation.type}@thread.tacv2`);
-      return chat({
-        channelId: 'msteams',
-        from: { id: member.id, name: member.name, aadObjectId: member.aadObjectId },
-        conversation: { id: conversationId, conversationType: conversation.type, tenantId: 'tenant-1', isGroup: conversation.type !== 'personal' },
-        channelData: { tenant: { id: 'tenant-1' } },
-      });
-    },
+    emulator: (user, conversationId) => emulator(user, conversationId),
+    teams: (member, conversation) => teams(member, conversation),
     async userId(samAccountName: string) {
       return (await harness.user(samAccountName)).id;
     },
@@ -129,7 +159,15 @@ export async function startHarness(env: Record<string, string> = {}, appOptions:
         await directory.close();
       }
     },
+    openStore: () => openStore(config.database, dataDir),
+    rows: (text, ...params) => queryRows(config.database, dataDir, text, ...params),
+    async addInstance() {
+      const other = await launch();
+      instances.push(other);
+      return { app: other, emulator: (user, conversationId) => emulator(user, conversationId, () => other), teams: (member, conversation) => teams(member, conversation, () => other) };
+    },
     async stop() {
+      for (const other of instances.splice(0)) await other.close();
       await harness.app.close();
       await connector.stop();
       await rm(dataDir, { recursive: true, force: true });

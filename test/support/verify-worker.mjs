@@ -1,7 +1,8 @@
 // One of several processes making dial-in logon attempts on the same DATA_DIR at once, through the
 // built desk (dist/, as `pindesk verify` does). It opens the desk, says "ready", waits for "go" on
 // stdin (so every process starts together), makes COUNT attempts back to back, and prints what it
-// got as one JSON line. Run by test/e2e/verify-processes.test.ts; needs `npm run build`.
+// got as one JSON line. Run by test/e2e/verify-processes.test.ts; needs `npm run build`. The store is
+// PostgreSQL when DATABASE_URL is set in its environment.
 //   node test/support/verify-worker.mjs <dataDir> <line> <pin> <count>
 import { pino } from 'pino';
 import { loadConfig } from '../../dist/config.js';
@@ -9,7 +10,7 @@ import { openDesk } from '../../dist/open-desk.js';
 
 const [dataDir, line, pin, countText] = process.argv.slice(2);
 const count = Number(countText);
-const { verifier, close } = await openDesk(loadConfig({ DATA_DIR: dataDir }), pino({ level: 'silent' }));
+const { verifier, close } = await openDesk(loadConfig({ DATA_DIR: dataDir, ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}) }), pino({ level: 'silent' }));
 process.stdout.write('ready\n');
 await new Promise((resolve) => process.stdin.once('data', resolve));
 const results = {};

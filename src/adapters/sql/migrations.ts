@@ -1,8 +1,16 @@
-// Schema migrations, run at start-up. Append new ones; never edit one that has shipped.
-import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+// Schema migrations, run at start-up (migrate.ts) on SQLite and PostgreSQL alike. Append new ones,
+// named so they sort after the last; never edit one that has shipped. Each runs inside the one
+// migration transaction (no commit of its own, nothing that cannot run in a transaction such as
+// `create index concurrently`). Portable only: Kysely's schema builder with text, integer, bigint;
+// flags as integer 0/1; times as epoch-millisecond bigint (integer is 32-bit on PostgreSQL); JSON as
+// text; `autoIncrement()` only on an integer primary key (dialects.ts makes it a PostgreSQL
+// identity). No raw SQL of one dialect (pragma, `insert or ignore`, serial, boolean). PostgreSQL
+// refuses bound values in DDL: the schema builder writes its values inline (0003's partial index),
+// a raw sql`` template in DDL needs `sql.lit(value)`. Then run test/adapters/store-migrations.test.ts.
+import { sql, type Kysely, type Migration } from 'kysely';
 import { GLOBAL_DEFAULTS, GLOBAL_POLICY_IDENTITY } from '../../domain/policy.js';
 
-const migrations: Record<string, Migration> = {
+export const migrations: Record<string, Migration> = {
   '0001-initial': {
     async up(db: Kysely<any>) {
       await db.schema
@@ -221,17 +229,3 @@ const migrations: Record<string, Migration> = {
     },
   },
 };
-
-class InCodeMigrations implements MigrationProvider {
-  async getMigrations(): Promise<Record<string, Migration>> {
-    return migrations;
-  }
-}
-
-export async function migrateToLatest(db: Kysely<any>): Promise<void> {
-  const { error, results } = await new Migrator({ db, provider: new InCodeMigrations() }).migrateToLatest();
-  const failed = results?.find((r) => r.status === 'Error');
-  if (error || failed) {
-    throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${String(error ?? 'unknown error')}`, { cause: error });
-  }
-}

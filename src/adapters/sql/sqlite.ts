@@ -5,13 +5,17 @@ import { chmodSync, closeSync, openSync } from 'node:fs';
 import { statfs } from 'node:fs/promises';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { CompiledQuery, Kysely, SqliteDialect, SqliteDriver, type DatabaseConnection, type SqliteDatabase, type SqliteDialectConfig } from 'kysely';
+import { Kysely, type SqliteDatabase } from 'kysely';
 import { StartupError } from '../../startup-error.js';
 import { ensureDataDir, fsCause } from '../data-dir.js';
-import { migrateToLatest } from './migrations.js';
+import { ImmediateSqliteDialect } from './dialects.js';
+import { migrateToLatest } from './migrate.js';
 import { probeWrite } from './repositories/write-probe-repository.js';
 import type { Database } from './schema.js';
 import { SqlStore } from './sql-store.js';
+import { StoreNotWritableError } from './store-errors.js';
+
+export { StoreNotWritableError } from './store-errors.js';
 
 export const DATABASE_FILE = 'pindesk.sqlite';
 
@@ -68,16 +72,6 @@ function sqliteCode(error: unknown): string | undefined {
 /** Least free space on DATA_DIR's file system for the store to count as writable (readiness). */
 export const MIN_FREE_BYTES = 1024 * 1024;
 
-export class StoreNotWritableError extends Error {
-  constructor(
-    readonly reason: 'store-disk-full' | 'store-read-only' | 'store-unavailable',
-    message: string,
-    options?: ErrorOptions,
-  ) {
-    super(message, options);
-  }
-}
-
 /** Readiness: DATA_DIR's file system has room, and a write (one probe row, in a transaction) succeeds now. */
 export async function checkSqliteWritable(store: SqlStore, dataDir: string, now: Date): Promise<void> {
   const space = await statfs(dataDir);
@@ -105,26 +99,6 @@ function ownerOnly(databaseFile: string): void {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
-  }
-}
-
-/**
- * Transactions begin IMMEDIATE: they read and then write (verify's counters, set-after-lock), and
- * a deferred one that read before another process wrote cannot upgrade to writing: SQLite fails
- * it with SQLITE_BUSY at once, busy_timeout or not. Taking the write lock at BEGIN makes a second
- * process (the CLI beside the server) wait its turn instead.
- */
-class ImmediateSqliteDialect extends SqliteDialect {
-  constructor(private readonly settings: SqliteDialectConfig) {
-    super(settings);
-  }
-
-  override createDriver(): SqliteDriver {
-    return new (class extends SqliteDriver {
-      override async beginTransaction(connection: DatabaseConnection): Promise<void> {
-        await connection.executeQuery(CompiledQuery.raw('begin immediate'));
-      }
-    })(this.settings);
   }
 }
 

@@ -1,9 +1,8 @@
-// The built-in authority's world: PINs (keyed hashes) and policies in PinDesk's own SQLite store.
-import Database from 'better-sqlite3';
-import path from 'node:path';
+// The built-in authority's world: PINs (keyed hashes) and policies in PinDesk's own store (SQLite,
+// or PostgreSQL with DATABASE_URL: read through the harness, whichever dialect).
 import pino from 'pino';
 import { loadKeys } from '../../../src/adapters/secrets-file.js';
-import { openSqliteStore } from '../../../src/adapters/sql/sqlite.js';
+import type { SqlStore } from '../../../src/adapters/sql/sql-store.js';
 import type { PinPolicy } from '../../../src/domain/policy.js';
 import { PinHasher } from '../../../src/security/pin-hasher.js';
 import type { Harness } from '../harness.js';
@@ -34,12 +33,12 @@ export function builtinWorld(): ConversationWorld {
     },
     async pinIs(h, sam, pin) {
       const id = await h.userId(sam);
-      const row = read(h, (db) => db.prepare('select pin_hash from pin_records where user_id = ?').get(id) as { pin_hash: string } | undefined);
+      const [row] = (await h.rows('select pin_hash from pin_records where user_id = ?', id)) as Array<{ pin_hash: string }>;
       return row !== undefined && (await hasher(h)).matches(id, pin, row.pin_hash);
     },
     async timesInHistory(h, sam, pin) {
       const id = await h.userId(sam);
-      const rows = read(h, (db) => db.prepare('select pin_hash from pin_history where user_id = ?').all(id) as Array<{ pin_hash: string }>);
+      const rows = (await h.rows('select pin_hash from pin_history where user_id = ?', id)) as Array<{ pin_hash: string }>;
       const keyed = await hasher(h);
       return rows.filter((row) => keyed.matches(id, pin, row.pin_hash)).length;
     },
@@ -48,21 +47,12 @@ export function builtinWorld(): ConversationWorld {
   };
 }
 
-async function withStore<T>(h: Harness, body: (store: Awaited<ReturnType<typeof openSqliteStore>>) => Promise<T>): Promise<T> {
-  const store = await openSqliteStore(h.dataDir);
+async function withStore<T>(h: Harness, body: (store: SqlStore) => Promise<T>): Promise<T> {
+  const store = await h.openStore();
   try {
     return await body(store);
   } finally {
     await store.close();
-  }
-}
-
-function read<T>(h: Harness, body: (db: Database.Database) => T): T {
-  const db = new Database(path.join(h.dataDir, 'pindesk.sqlite'), { readonly: true });
-  try {
-    return body(db);
-  } finally {
-    db.close();
   }
 }
 
@@ -73,21 +63,31 @@ async function hasher(h: Harness): Promise<PinHasher> {
 }
 
 /**
- * Runs `body` while the SQLite file refuses every insert or update of a PIN record (triggers that
+ * Runs `body` while the database refuses every insert or update of a PIN record (triggers that
  * raise, added and dropped through a second connection, as a failing disk or a broken backend
  * would): a real store fault that leaves the rest of the store, the audit table included, working.
  */
 async function withPinWritesFailing<T>(h: Harness, body: () => Promise<T>): Promise<T> {
-  const db = new Database(path.join(h.dataDir, 'pindesk.sqlite'));
-  db.pragma('busy_timeout = 5000');
+  const postgres = h.config.database.kind === 'postgres';
+  const [add, drop] = postgres
+    ? [
+        [
+          "create function fault_pin_write() returns trigger language plpgsql as $$ begin raise exception 'injected fault'; end $$",
+          'create trigger fault_pin_write before insert or update on pin_records for each row execute function fault_pin_write()',
+        ],
+        ['drop trigger if exists fault_pin_write on pin_records', 'drop function if exists fault_pin_write()'],
+      ]
+    : [
+        [
+          "create trigger fault_pin_insert before insert on pin_records begin select raise(abort, 'injected fault'); end",
+          "create trigger fault_pin_update before update on pin_records begin select raise(abort, 'injected fault'); end",
+        ],
+        ['drop trigger if exists fault_pin_insert', 'drop trigger if exists fault_pin_update'],
+      ];
+  for (const statement of add) await h.rows(statement);
   try {
-    db.exec(`
-      create trigger fault_pin_insert before insert on pin_records begin select raise(abort, 'injected fault'); end;
-      create trigger fault_pin_update before update on pin_records begin select raise(abort, 'injected fault'); end;
-    `);
     return await body();
   } finally {
-    db.exec('drop trigger if exists fault_pin_insert; drop trigger if exists fault_pin_update;');
-    db.close();
+    for (const statement of drop) await h.rows(statement);
   }
 }

@@ -1,6 +1,6 @@
 // Self-service PIN requests (pin_requests) with their compare-and-set decisions and expiry, and the
 // cards posted about them (request_cards).
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { PinRequest, RequestKind, RequestState } from '../../../domain/pin-request.js';
 import type { CardAudience, PostedCard, RequestStore } from '../../../ports/store.js';
 import type { Database, PinRequestRow } from '../schema.js';
@@ -9,31 +9,28 @@ export class SqlRequestStore implements RequestStore {
   constructor(private readonly db: Kysely<Database>) {}
 
   async create(r: PinRequest): Promise<'created' | 'exists'> {
-    try {
-      await this.db
-        .insertInto('pin_requests')
-        .values({
-          id: r.id,
-          kind: r.kind,
-          requester_id: r.requesterId,
-          requester_name: r.requesterName,
-          requester_upn: r.requesterUpn,
-          reason: r.reason ?? null,
-          state: r.state,
-          created_at: r.createdAt.getTime(),
-          expires_at: r.expiresAt.getTime(),
-          decided_at: null,
-          decided_by_id: null,
-          decided_by_name: null,
-          decision_note: null,
-        })
-        .execute();
-      return 'created';
-    } catch (error) {
-      // The partial unique index allows one pending request per requester.
-      if (/unique|duplicate/i.test(String((error as Error).message))) return 'exists';
-      throw error;
-    }
+    // The partial unique index allows one pending request per requester. A conflict with it inserts
+    // nothing (rather than failing: on PostgreSQL a failed statement spoils the transaction it is in).
+    const result = await this.db
+      .insertInto('pin_requests')
+      .values({
+        id: r.id,
+        kind: r.kind,
+        requester_id: r.requesterId,
+        requester_name: r.requesterName,
+        requester_upn: r.requesterUpn,
+        reason: r.reason ?? null,
+        state: r.state,
+        created_at: r.createdAt.getTime(),
+        expires_at: r.expiresAt.getTime(),
+        decided_at: null,
+        decided_by_id: null,
+        decided_by_name: null,
+        decision_note: null,
+      })
+      .onConflict((oc) => oc.column('requester_id').where(sql.ref('state'), '=', sql.lit('pending')).doNothing())
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows) === 1 ? 'created' : 'exists';
   }
 
   async get(id: string): Promise<PinRequest | undefined> {
