@@ -32,6 +32,19 @@ async function fill(store: SqlStore): Promise<void> {
   await store.rateLimits.hit('k', 5, 60_000, now);
   await store.deliveries.enqueue({ id: 'd1', revealId: 'r1', addresseeId: 'a', conversation: { conversation: { id: 'c' } }, channelId: 'emulator', createdAt: now, expiresAt: later(10) });
   await store.db.insertInto('key_checks').values({ purpose: 'seal', check_value: 'cv', first_used_at: now.getTime() }).execute();
+  await store.intents.record({
+    id: 'i1',
+    targetId: 'u1',
+    targetSip: 'sip:u1@x',
+    targetName: 'U One',
+    addresseeId: 'a',
+    revealId: 'r1',
+    deliveryId: 'd1',
+    audit: { at: now, actor: 'a', action: 'set-pin', target: 'sip:u1@x', outcome: 'pending', requestId: 'i1' },
+    before: '2026-11-01T00:00:00.000Z',
+    createdAt: now,
+    settleBy: later(1),
+  });
 }
 
 async function everyRow(db: Kysely<any>): Promise<Record<string, unknown[]>> {
