@@ -8,6 +8,7 @@ import { errorMessage } from '../cards/error-messages.js';
 import { ConfigError, loadConfig } from '../config.js';
 import type { VerifySubject } from '../desk/pin-verifier.js';
 import { openDesk } from '../open-desk.js';
+import { VERIFY_NOT_APPLICABLE } from '../http/openapi.js';
 import type { DeskResult } from '../desk/results.js';
 import type { Command } from '../domain/commands.js';
 import { CommandSyntaxError, DeskError } from '../domain/errors.js';
@@ -88,6 +89,11 @@ async function main(argv: string[]): Promise<number> {
     return result.code;
   }
   const config = loadConfig();
+  // The server verifies dial-in PINs itself: nothing to try here (as the API's 404 says).
+  if (name === 'verify' && config.authority.kind === 'sfb') {
+    console.error(VERIFY_NOT_APPLICABLE);
+    return 2;
+  }
   const { desk, verifier, store, close } = await openDesk(config, pino({ level: 'silent' }));
   try {
     const actor = userInfo().username;
