@@ -56,10 +56,8 @@ export interface App {
   close(): Promise<void>;
 }
 
-/** How often expiry runs: sealed secrets, choices, requests (each click also checks the time). */
-const SWEEP_INTERVAL_MS = 30_000;
 const DAY_MS = 86_400_000;
-/** Most audit records deleted by one sweep (the sweep runs every 30 s). */
+/** Most audit records deleted by one sweep (every SWEEP_INTERVAL, 30 s by default). */
 const AUDIT_PURGE_BATCH = 5_000;
 /** Audit records of refused tenants: at most this many a minute, across instances (the rest are counted). */
 const TENANT_REFUSALS = { key: 'budget:audit-tenant-refused', limit: 30, windowMs: 60_000 };
@@ -199,7 +197,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     if (done.set + done.notSet + done.unanswered > 0) log.info(done, 'checked unfinished Skype for Business PIN changes with the server');
   };
   reconcileIntents().catch((err: unknown) => log.error({ err }, 'checking unfinished PIN changes failed'));
-  const sweeper = setInterval(() => sweep().catch((err: unknown) => log.error({ err }, 'sweep failed')), SWEEP_INTERVAL_MS);
+  // SWEEP_INTERVAL: how often expiry runs (sealed secrets, choices, requests; each click also checks the time).
+  const sweeper = setInterval(() => sweep().catch((err: unknown) => log.error({ err }, 'sweep failed')), config.timers.sweepIntervalMs);
   sweeper.unref();
   // The outbox survives restarts: what was not delivered before is tried again from here.
   const deliverer = setInterval(() => courier.sweep().catch((err: unknown) => log.error({ err }, 'PIN card delivery failed')), DELIVERY_INTERVAL_MS);

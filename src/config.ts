@@ -96,6 +96,8 @@ export const envSchema = z.object({
   SFB_SSH_KNOWN_HOSTS: optionalText,
   SFB_WORKERS: z.coerce.number().int().min(1).max(16).default(1),
   SFB_QUEUE: z.coerce.number().int().min(0).max(1000).default(16),
+  DELIVERY_LEASE: duration.refine((ms) => ms <= 3_600_000, 'must be at most 1h').default(30_000),
+  SWEEP_INTERVAL: duration.refine((ms) => ms <= 3_600_000, 'must be at most 1h').default(30_000),
 });
 
 export interface Config {
@@ -139,6 +141,8 @@ export interface Config {
   roleGroups: Record<Role, string>;
   /** PIN_AUTHORITY: the built-in store, or Skype for Business Server through the PowerShell worker. */
   authority: { kind: 'builtin' } | SfbSettings;
+  /** DELIVERY_LEASE: how long one instance holds a PIN card it sends; SWEEP_INTERVAL: how often expiry runs. */
+  timers: { deliveryLeaseMs: number; sweepIntervalMs: number };
 }
 
 export const SFB_WORKER_SCRIPT = path.join(PACKAGE_ROOT, 'sfb', 'pindesk-worker.ps1');
@@ -232,6 +236,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       CsViewOnlyAdministrator: e.ROLE_GROUP_CS_VIEW_ONLY_ADMINISTRATOR,
     },
     authority: e.PIN_AUTHORITY === 'sfb' ? sfbSettings(e, SFB_WORKER_SCRIPT) : { kind: 'builtin' },
+    timers: { deliveryLeaseMs: e.DELIVERY_LEASE, sweepIntervalMs: e.SWEEP_INTERVAL },
   };
 }
 

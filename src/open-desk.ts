@@ -196,6 +196,7 @@ export function deskSettingsOf(config: Config): DeskSettings {
     scopedRoles: config.scopedRoles,
     roleCacheTtlMs: config.roleCacheTtlMs,
     selfService: config.selfService,
+    deliveryLeaseMs: config.timers.deliveryLeaseMs,
   };
 }
 

@@ -9,12 +9,19 @@ describe('configuration', () => {
     expect(config).toMatchObject({ port: 3978, host: '127.0.0.1', production: false, revealTtlMs: 600_000, trustedChannels: '*' });
     expect(config.directory).toEqual({ kind: 'file', file: DEMO_DIRECTORY_FILE, isDemo: true });
     expect(config.roleGroups.CsHelpDesk).toBe('CsHelpDesk');
+    expect(config.timers).toEqual({ deliveryLeaseMs: 30_000, sweepIntervalMs: 30_000 });
+    expect(loadConfig({ DELIVERY_LEASE: '2s', SWEEP_INTERVAL: '1m' }).timers).toEqual({ deliveryLeaseMs: 2_000, sweepIntervalMs: 60_000 });
   });
 
   it.each([
     [{ PORT: 'eighty' }, /PORT/],
     [{ REVEAL_TTL: 'ten minutes' }, /REVEAL_TTL/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
+    [{ DELIVERY_LEASE: 'soon' }, /DELIVERY_LEASE/],
+    [{ DELIVERY_LEASE: '500ms' }, /DELIVERY_LEASE: must be at least 1s/],
+    [{ DELIVERY_LEASE: '2h' }, /DELIVERY_LEASE: must be at most 1h/],
+    [{ SWEEP_INTERVAL: '0' }, /SWEEP_INTERVAL: must be at least 1s/],
+    [{ SWEEP_INTERVAL: '1d' }, /SWEEP_INTERVAL: must be at most 1h/],
     [{ PIN_SEAL_KEY: 'c2hvcnQ=' }, /PIN_SEAL_KEY/],
     [{ ALLOW_DEMO_DIRECTORY: 'maybe' }, /ALLOW_DEMO_DIRECTORY/],
     [{ PIN_HASH_KEYS_PREVIOUS: `${key},c2hvcnQ=` }, /PIN_HASH_KEYS_PREVIOUS: key 2 must be at least 32 bytes/],

@@ -36,6 +36,8 @@ export interface DeskSettings {
   scopedRoles: ScopedRoles;
   roleCacheTtlMs: number;
   selfService: SelfServiceSettings;
+  /** DELIVERY_LEASE: how long a sender holds a PIN card it tries (default DELIVERY_LEASE_MS). */
+  deliveryLeaseMs?: number | undefined;
 }
 
 /** The ports, as wired: failures already translated to desk errors (see ports/guarded.ts). */

@@ -10,7 +10,7 @@ import type { PinCard, PinSetDetails } from '../results.js';
 /**
  * How long a sender holds a record while it tries: longer than one post can take with the
  * connector client's own retries, so a slow success is never sent twice. A sender that died
- * (a killed instance) is taken over when its lease ends.
+ * (a killed instance) is taken over when its lease ends. DELIVERY_LEASE sets it (deskSettings).
  */
 export const DELIVERY_LEASE_MS = 30_000;
 
@@ -33,12 +33,12 @@ export interface PinCardToSend {
 export type SendFailure = { kind: 'retry'; error: string; afterMs?: number | undefined } | { kind: 'permanent'; error: string };
 
 export class PinCardOutbox {
-  constructor(private readonly services: Pick<DeskServices, 'store' | 'clock'>) {}
+  constructor(private readonly services: Pick<DeskServices, 'store' | 'clock'> & { settings?: Pick<DeskServices['settings'], 'deliveryLeaseMs'> }) {}
 
   /** Takes a record to try now (`now`: even before its next try is due, for the sender of the turn). */
   async claim(id: string, when: 'due-only' | 'now' = 'due-only'): Promise<PinCardToSend | undefined> {
     const { store, clock } = this.services;
-    const delivery = await store.deliveries.claim(id, clock(), DELIVERY_LEASE_MS, when);
+    const delivery = await store.deliveries.claim(id, clock(), this.services.settings?.deliveryLeaseMs ?? DELIVERY_LEASE_MS, when);
     if (!delivery) return undefined;
     const reveal = await store.reveals.get(delivery.revealId);
     if (delivery.notice && reveal) return { delivery, details: reveal.details as PinSetDetails, revealRef: reveal.id, revealExpiresAt: reveal.expiresAt, notice: delivery.notice };
