@@ -4,12 +4,12 @@
 // (kill -9) and started again on the same settings. Used by test/e2e/multi-instance/*.test.ts.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { PACKAGE_ROOT } from '../../src/config.js';
+import { DEMO_DIRECTORY_FILE, PACKAGE_ROOT } from '../../src/config.js';
 import { FakeConnector } from './fake-connector.js';
 import { Chat, type TeamsMember, type Turn } from './harness.js';
 import { postgresCluster, stopPostgresCluster } from './store.js';
@@ -156,6 +156,14 @@ export async function waitFor<T>(what: string, check: () => T | undefined | fals
     if (Date.now() > until) throw new Error(`waited ${ms} ms for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** The directory id of a demo account (its objectGUID). */
+export function demoUserId(sam: string): string {
+  const users = (JSON.parse(readFileSync(DEMO_DIRECTORY_FILE, 'utf8')) as { users: Array<Record<string, string>> }).users;
+  const user = users.find((u) => u.sAMAccountName === sam);
+  if (!user) throw new Error(`no demo account ${sam}`);
+  return user.objectGUID!;
 }
 
 export const member = (sam: string, name: string, upn: string): TeamsMember => ({ id: `29:${sam}`, name, userPrincipalName: upn });
