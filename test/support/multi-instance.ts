@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { DEMO_DIRECTORY_FILE, PACKAGE_ROOT } from '../../src/config.js';
-import { FakeConnector } from './fake-connector.js';
-import { Chat, type TeamsMember, type Turn } from './harness.js';
+import { FakeConnector, type RecordedActivity } from './fake-connector.js';
+import { cardOf, cardText, Chat, type TeamsMember, type Turn } from './harness.js';
 import { postgresCluster, stopPostgresCluster } from './store.js';
 
 export interface BotInstance {
@@ -156,6 +156,21 @@ export async function waitFor<T>(what: string, check: () => T | undefined | fals
     if (Date.now() > until) throw new Error(`waited ${ms} ms for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** `approvals here` in the approvals channel (posted through `on`). */
+export async function approvalsChannel(on: BotInstance, admin: TeamsMember): Promise<void> {
+  const turn = await on.teams(admin, { type: 'channel', id: APPROVALS }).say('<at>PinDesk</at> approvals here', atPinDesk);
+  if (!/Approval requests will be posted in this conversation/.test(turn.sent[0]?.activity.text ?? '')) throw new Error(`no approvals channel: ${JSON.stringify(turn.sent)}`);
+}
+
+/** `reset my pin` from `requester` on `on`; the approval card it posts to the approvals channel. */
+export async function askForReset(m: Instances, on: BotInstance, requester: TeamsMember): Promise<any> {
+  const from = m.connector.activities.length;
+  const turn = await on.teams(requester).say('reset my pin - new phone');
+  if (turn.status !== 200) throw new Error(`the request turn answered ${turn.status}`);
+  const isApproval = (s: RecordedActivity) => s.conversationId === APPROVALS && s.kind === 'send' && cardText(cardOf(s)).includes(requester.name);
+  return cardOf(await waitFor(`${requester.name}'s approval card`, () => m.connector.activities.slice(from).find(isApproval)));
 }
 
 /** The directory id of a demo account (its objectGUID). */
