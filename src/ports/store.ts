@@ -127,10 +127,14 @@ export interface DeliveryOutbox {
   /** Ids of pending deliveries due at `now` and not leased. */
   due(now: Date, limit: number): Promise<string[]>;
   delivered(id: string, activityId: string, at: Date): Promise<void>;
-  /** Back to pending, tried again from `nextAttemptAt` (the lease ends). */
-  retryLater(id: string, nextAttemptAt: Date, error: string): Promise<void>;
-  /** No more tries: the card cannot be posted there (`my pins` still re-sends it). */
-  failed(id: string, error: string): Promise<void>;
+  /**
+   * Back to pending, tried again from `nextAttemptAt` (the lease ends). With `attempt` (the claim's
+   * `attempts`): only while that claim is the latest — a sender whose lease ran out and was taken
+   * over must not end the new holder's lease.
+   */
+  retryLater(id: string, nextAttemptAt: Date, error: string, attempt?: number): Promise<void>;
+  /** No more tries: the card cannot be posted there (`my pins` still re-sends it). `attempt`: as for retryLater. */
+  failed(id: string, error: string, attempt?: number): Promise<void>;
   /** Pending deliveries whose PIN can no longer be revealed become expired (each returned once). */
   expireDue(now: Date): Promise<Delivery[]>;
 }

@@ -43,6 +43,21 @@ eachStoreDialect((dialect) => {
       expect(await store.deliveries.claim('d1', at(59_999), LEASE, 'now')).toBeDefined();
     });
 
+    it('a sender whose lease was taken over changes nothing: the new holder keeps its lease', async () => {
+      await enqueue('d1');
+      const stale = await store.deliveries.claim('d1', at(0), LEASE);
+      const holder = await store.deliveries.claim('d1', at(LEASE), LEASE);
+      expect([stale?.attempts, holder?.attempts]).toEqual([1, 2]);
+      // The first sender's post fails late: neither a retry nor a refusal ends the second's lease.
+      await store.deliveries.retryLater('d1', at(LEASE + 1), 'timeout', stale!.attempts);
+      await store.deliveries.failed('d1', '403', stale!.attempts);
+      expect(await store.deliveries.claim('d1', at(2 * LEASE - 1), LEASE, 'now')).toBeUndefined();
+      expect(await store.deliveries.get('d1')).toMatchObject({ state: 'pending', lastError: undefined });
+      // The holder's own outcome counts.
+      await store.deliveries.retryLater('d1', at(LEASE + 2_000), 'timeout', holder!.attempts);
+      expect((await store.deliveries.claim('d1', at(LEASE + 2_000), LEASE))?.attempts).toBe(3);
+    });
+
     it('never of a record delivered, failed or expired', async () => {
       for (const id of ['d1', 'd2', 'd3']) await enqueue(id);
       await store.deliveries.delivered('d1', 'act', at(1));

@@ -75,12 +75,12 @@ export class PinCardOutbox {
     const { store, clock } = this.services;
     const { delivery } = card;
     if (failure.kind === 'permanent') {
-      await store.deliveries.failed(delivery.id, failure.error);
+      await store.deliveries.failed(delivery.id, failure.error, delivery.attempts);
       await this.audit(delivery, card.details, 'failed', `undeliverable:${failure.error}`);
       return 'failed';
     }
     const waitMs = Math.max(failure.afterMs ?? 0, backoffMs(delivery.attempts));
-    await store.deliveries.retryLater(delivery.id, new Date(clock().getTime() + waitMs), failure.error);
+    await store.deliveries.retryLater(delivery.id, new Date(clock().getTime() + waitMs), failure.error, delivery.attempts);
     if (delivery.attempts === 1) await this.audit(delivery, card.details, 'failed', `retrying:${failure.error}`);
     return 'pending';
   }
@@ -98,7 +98,7 @@ export class PinCardOutbox {
   }
 
   private async close(delivery: Delivery, state: 'expired', why: string): Promise<void> {
-    await this.services.store.deliveries.failed(delivery.id, why);
+    await this.services.store.deliveries.failed(delivery.id, why, delivery.attempts);
     await this.audit(delivery, undefined, 'failed', `${state}-undelivered`);
   }
 

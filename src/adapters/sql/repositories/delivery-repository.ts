@@ -100,17 +100,21 @@ export class SqlDeliveryOutbox implements DeliveryOutbox {
       .execute();
   }
 
-  async retryLater(id: string, nextAttemptAt: Date, error: string): Promise<void> {
-    await this.db
+  async retryLater(id: string, nextAttemptAt: Date, error: string, attempt?: number): Promise<void> {
+    let query = this.db
       .updateTable('deliveries')
       .set({ next_attempt_at: nextAttemptAt.getTime(), lease_until: null, last_error: error.slice(0, ERROR_LIMIT) })
       .where('id', '=', id)
-      .where('state', '=', 'pending')
-      .execute();
+      .where('state', '=', 'pending');
+    // Each claim counts a try: another count means another sender holds the record now.
+    if (attempt !== undefined) query = query.where('attempts', '=', attempt);
+    await query.execute();
   }
 
-  async failed(id: string, error: string): Promise<void> {
-    await this.db.updateTable('deliveries').set({ state: 'failed', lease_until: null, last_error: error.slice(0, ERROR_LIMIT) }).where('id', '=', id).where('state', '=', 'pending').execute();
+  async failed(id: string, error: string, attempt?: number): Promise<void> {
+    let query = this.db.updateTable('deliveries').set({ state: 'failed', lease_until: null, last_error: error.slice(0, ERROR_LIMIT) }).where('id', '=', id).where('state', '=', 'pending');
+    if (attempt !== undefined) query = query.where('attempts', '=', attempt);
+    await query.execute();
   }
 
   async expireDue(now: Date): Promise<Delivery[]> {
