@@ -1,8 +1,8 @@
 // Two PinDesk instances on one PostgreSQL database and one fake Bot Connector (in one test process,
 // each with its own server, pool and timers): an Approve pressed on both at the same moment decides
 // once, sets one PIN and sends one card, round after round; a request created on one instance is
-// approved on the other and revealed on the first. (Separate processes, kill -9 and the outbox
-// take-over: still to come, issue 14.)
+// approved on the other and revealed on the first. Separate processes, kill -9 and the outbox
+// take-over: test/e2e/multi-instance/.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { action, cardOf, cardText, invokeCard, startHarness, type Harness, type Instance, type TeamsMember } from '../support/harness.js';
 import { postgresAvailable } from '../support/postgres.js';

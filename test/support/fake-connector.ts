@@ -39,7 +39,7 @@ export class FakeConnector {
   readonly faulted: Array<{ method: string; path: string; at: number }> = [];
   private readonly hanging = new Set<ServerResponse>();
   /** Every activity post that got through, with when. */
-  readonly posted: Array<{ path: string; at: number }> = [];
+  readonly posted: Array<{ path: string; at: number; activityId: string }> = [];
   readonly createdConversations: Array<Record<string, any>> = [];
   readonly roster = new Map<string, RosterMember>();
   /** When set, every roster look-up answers this HTTP status (a Teams outage). */
@@ -126,8 +126,8 @@ export class FakeConnector {
     if ((match = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/.exec(path))) {
       const conversationId = match[1]!;
       if (req.method === 'POST') {
-        this.posted.push({ path, at: Date.now() });
         const activityId = `activity-${this.next++}`;
+        this.posted.push({ path, at: Date.now(), activityId });
         this.activities.push({ conversationId, kind: 'send', activityId, activity: body });
         return reply(200, { id: activityId });
       }
