@@ -60,15 +60,16 @@ export function processStats(pid) {
 
 /**
  * `count` POSTs at a fixed concurrency over keep-alive connections; `body(i)` makes request i.
+ * `url` may be a list: request i goes to url[i % n] (round-robin, as a load balancer would).
  * Returns every latency (ms) and the wall time.
  */
 export async function load({ url, count, concurrency, body, headers = {}, expectStatus = 200 }) {
-  const target = new URL(url);
+  const targets = (Array.isArray(url) ? url : [url]).map((u) => new URL(u));
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   const latencies = new Array(count);
   let next = 0;
   let failures = 0;
-  const post = (payload) =>
+  const post = (payload, target) =>
     new Promise((resolve, reject) => {
       const data = Buffer.from(JSON.stringify(payload));
       const req = http.request(
@@ -87,7 +88,7 @@ export async function load({ url, count, concurrency, body, headers = {}, expect
       while (next < count) {
         const i = next++;
         const t0 = performance.now();
-        const status = await post(body(i));
+        const status = await post(body(i), targets[i % targets.length]);
         latencies[i] = performance.now() - t0;
         if (status !== expectStatus) failures++;
       }

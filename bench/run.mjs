@@ -1,27 +1,32 @@
 // `npm run bench`: PinDesk against the floor — a bare botbuilder echo bot on the same stack, with
 // the same fake connector and load generator, in the same run — then how cost grows with the
 // directory (1 000 / 10 000 / 100 000 users; file and, where slapd is installed, LDAP), and a
-// 20 000-turn soak for leaks. Prints one table and writes the same as JSON under bench/results/.
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
-import { cpus, tmpdir, totalmem } from 'node:os';
+// 20 000-turn soak for leaks. The chat scenarios run again on PostgreSQL (a throwaway cluster), on
+// one instance and on two behind the load generator (round-robin). `--core` runs only the floor and
+// the chat scenarios on both stores. Prints one table and writes the same as JSON under bench/results/.
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeSlapdConfig } from '../scripts/slapd-config.mjs';
 import { generateDirectory, syntheticUser } from './generate-directory.mjs';
 import { load, processStats, startConnector, startServer, summarize } from './harness.mjs';
 import { benchSfb, renderSfb } from './sfb-worker.mjs';
+import { benchPostgres, TARGET_SCENARIOS } from './postgres-bench.mjs';
+import { startSlapdWith } from './slapd.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
 const DEMO = path.join(root, 'demo', 'directory.json');
 const QUICK = process.argv.includes('--quick');
+// --core: the floor, the chat scenarios on SQLite and PostgreSQL, two instances; no soak, sizes or sfb.
+const CORE = process.argv.includes('--core');
 // Warm-up matters: V8 needs a few thousand turns before either bot reaches steady speed, and both
 // get the same.
 const N = { c1: QUICK ? 200 : 800, c32: QUICK ? 1000 : 4000, warm: QUICK ? 300 : 2000, sizes: QUICK ? 200 : 600, soak: QUICK ? 4000 : 20000 };
 const VERIFY_KEY = 'bench-verify-key-0123456789abcdef';
 const KNOWN_PIN = '48261739';
+// Other work on the machine skews every row: the report says how busy it was when the run began.
+const loadBefore = loadavg().map((l) => l.toFixed(2)).join(', ');
 const work = mkdtempSync(path.join(tmpdir(), 'pindesk-bench-'));
 const rows = [];
 const notes = [];
@@ -50,10 +55,13 @@ const reveal = (ref, i) => ({
 });
 const user = (i, size) => syntheticUser(i % Math.max(1, size - 20));
 
+/** One row: `server` may be several instances (round-robin; CPU summed, the largest peak RSS). */
 async function measure(server, row, { count, concurrency, body, path: route = '/api/messages', headers }) {
-  const before = processStats(server.pid);
-  const { latencies, seconds } = await load({ url: `${server.url}${route}`, count, concurrency, body, headers });
-  const after = processStats(server.pid);
+  const servers = [server].flat();
+  const stats = () => servers.map((s) => processStats(s.pid)).reduce((a, b) => ({ cpuMs: a.cpuMs + b.cpuMs, peakRssMb: Math.max(a.peakRssMb, b.peakRssMb) }));
+  const before = stats();
+  const { latencies, seconds } = await load({ url: servers.map((s) => `${s.url}${route}`), count, concurrency, body, headers });
+  const after = stats();
   const result = { ...row, concurrency, requests: count, ...summarize(latencies, seconds), cpuMsPerRequest: (after.cpuMs - before.cpuMs) / count, peakRssMb: after.peakRssMb };
   rows.push(result);
   console.error(`  ${row.target} ${row.scenario} c${concurrency}: p50 ${result.p50.toFixed(2)} ms, ${result.rps.toFixed(0)} req/s`);
@@ -117,27 +125,43 @@ for (const [scenario, { body, route }] of scenarios) {
 }
 
 // ---- 3. no leak: 20 000 turns ----------------------------------------------------------------
-console.error(`soak: ${N.soak} turns`);
 const half = N.soak / 2;
-await load({ url: `${desk.url}/api/messages`, count: half, concurrency: 32, body: say((i) => `pin status ${user(i, SIZE).sam}`) });
-const rssFirst = processStats(desk.pid).rssMb;
-await load({ url: `${desk.url}/api/messages`, count: half, concurrency: 32, body: say((i) => `pin status ${user(i, SIZE).sam}`) });
-const rssSecond = processStats(desk.pid).rssMb;
+let rssFirst;
+let rssSecond;
+if (!CORE) {
+  console.error(`soak: ${N.soak} turns`);
+  await load({ url: `${desk.url}/api/messages`, count: half, concurrency: 32, body: say((i) => `pin status ${user(i, SIZE).sam}`) });
+  rssFirst = processStats(desk.pid).rssMb;
+  await load({ url: `${desk.url}/api/messages`, count: half, concurrency: 32, body: say((i) => `pin status ${user(i, SIZE).sam}`) });
+  rssSecond = processStats(desk.pid).rssMb;
+}
 await desk.stop();
+
+// ---- 3b. the same chat scenarios on PostgreSQL: one instance, then two round-robin ---------------
+const pgRows = await benchPostgres({
+  scenarios: scenarios.filter(([name]) => TARGET_SCENARIOS.includes(name)).map(([name, { body }]) => [name, body]),
+  measure,
+  pindesk,
+  directory: directoryFile(SIZE),
+  N,
+  notes,
+});
 
 // ---- 4. how cost grows with the directory ----------------------------------------------------
 const growth = [];
-const sizes = [1000, 10000, 100000];
+const sizes = CORE ? [] : [1000, 10000, 100000];
 for (const size of sizes) {
   console.error(`directory file with ${size} users`);
   const server = await pindesk({ DIRECTORY_FILE: directoryFile(size) });
   growth.push(...(await sizeScenarios(server, 'file', size)));
   await server.stop();
 }
-if (existsSync('/usr/sbin/slapd') && existsSync('/usr/sbin/slapadd')) {
+if (CORE) {
+  notes.push('--core: the soak, the directory sizes and the Skype for Business worker were not measured.');
+} else if (existsSync('/usr/sbin/slapd') && existsSync('/usr/sbin/slapadd')) {
   for (const size of sizes) {
     console.error(`OpenLDAP (slapd) with ${size} users`);
-    const ldap = await startSlapdWith(size);
+    const ldap = await startSlapdWith(work, directoryFile(size));
     const server = await pindesk(ldap.env);
     growth.push(...(await sizeScenarios(server, 'ldap', size)));
     await server.stop();
@@ -158,67 +182,9 @@ async function sizeScenarios(server, kind, size) {
   ];
 }
 
-async function startSlapdWith(size) {
-  const dir = mkdtempSync(path.join(work, 'slapd-'));
-  mkdirSync(path.join(dir, 'db'));
-  const baseDn = 'dc=contoso,dc=com';
-  const bindDn = `cn=admin,${baseDn}`;
-  const password = 'bench-secret';
-  const conf = writeSlapdConfig({ dir, baseDn, bindDn, password });
-  const directory = JSON.parse(readFileSync(directoryFile(size), 'utf8'));
-  const lines = [`dn: ${baseDn}`, 'objectClass: dcObject', 'objectClass: organization', 'o: Contoso', 'dc: contoso', '', `dn: ou=Users,${baseDn}`, 'objectClass: organizationalUnit', 'ou: Users', '', `dn: ou=Groups,${baseDn}`, 'objectClass: organizationalUnit', 'ou: Groups', ''];
-  const dnOf = new Map();
-  for (const u of directory.users) {
-    const dn = `uid=${u.sAMAccountName},ou=Users,${baseDn}`;
-    dnOf.set(u.sAMAccountName.toLowerCase(), dn);
-    lines.push(`dn: ${dn}`, 'objectClass: inetOrgPerson', 'objectClass: pinDeskUser', `uid: ${u.sAMAccountName}`, `cn: ${u.displayName}`, `sn: ${u.sn ?? u.displayName}`, `displayName: ${u.displayName}`);
-    if (u.givenName) lines.push(`givenName: ${u.givenName}`);
-    if (u.mail) lines.push(`mail: ${u.mail}`);
-    lines.push(`sAMAccountName: ${u.sAMAccountName}`, `userPrincipalName: ${u.userPrincipalName}`, `msRTCSIP-UserEnabled: ${u['msRTCSIP-UserEnabled'] ? 'TRUE' : 'FALSE'}`);
-    for (const a of ['msRTCSIP-PrimaryUserAddress', 'msRTCSIP-Line', 'msRTCSIP-PrimaryHomeServer']) if (u[a]) lines.push(`${a}: ${u[a]}`);
-    lines.push('');
-  }
-  for (const g of directory.groups) dnOf.set(g.sAMAccountName.toLowerCase(), `cn=${g.sAMAccountName},ou=Groups,${baseDn}`);
-  for (const g of directory.groups) {
-    lines.push(`dn: cn=${g.sAMAccountName},ou=Groups,${baseDn}`, 'objectClass: groupOfNames', `cn: ${g.sAMAccountName}`, ...g.members.map((m) => `member: ${dnOf.get(m.toLowerCase())}`), '');
-  }
-  const ldif = path.join(dir, 'users.ldif');
-  writeFileSync(ldif, lines.join('\n'));
-  execFileSync('/usr/sbin/slapadd', ['-q', '-f', conf, '-l', ldif], { stdio: 'ignore' });
-  const port = await freePort();
-  const child = spawn('/usr/sbin/slapd', ['-f', conf, '-h', `ldap://127.0.0.1:${port}/`, '-d', '0'], { stdio: 'ignore' });
-  for (let i = 0; i < 150 && !(await listening(port)); i++) await new Promise((r) => setTimeout(r, 100));
-  const sites = path.join(dir, 'sites.json');
-  writeFileSync(sites, JSON.stringify({ pools: directory.pools }));
-  return {
-    env: { DIRECTORY: 'ldap', LDAP_URL: `ldap://127.0.0.1:${port}`, LDAP_BIND_DN: bindDn, LDAP_BIND_PASSWORD: password, LDAP_BASE_DN: baseDn, LDAP_FLAVOR: 'openldap', LDAP_NETBIOS_DOMAIN: 'CONTOSO', LDAP_SITES_FILE: sites },
-    stop: () => new Promise((resolve) => (child.once('exit', resolve), child.kill('SIGTERM'))),
-  };
-}
-
-function freePort() {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function listening(port) {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
-
 // ---- 5. through the Skype for Business worker (real pwsh, fake module) -------------------------
-const sfb = await benchSfb({ connector, message, quick: QUICK });
-const sfbReport = renderSfb(sfb);
+const sfb = CORE ? { notes: [] } : await benchSfb({ connector, message, quick: QUICK });
+const sfbReport = CORE ? { lines: [], targets: [] } : renderSfb(sfb);
 
 // ---- report ----------------------------------------------------------------------------------
 await connector.close();
@@ -230,25 +196,42 @@ const ratio = (row) => {
   return { latency: row.p50 / base.p50, throughput: row.rps / base.rps };
 };
 const table = [['scenario', 'c', 'p50 ms', 'p95 ms', 'p99 ms', 'req/s', 'CPU ms/req', 'peak RSS MB', 'p50 ÷ echo', 'req/s ÷ echo']];
-for (const row of rows.filter((r) => r.target === 'echo bot' || r.target === 'PinDesk')) {
-  const r = row.target === 'PinDesk' ? ratio(row) : undefined;
-  table.push([`${row.target === 'echo bot' ? 'echo bot (floor)' : row.scenario}`, String(row.concurrency), fmt(row.p50), fmt(row.p95), fmt(row.p99), fmt(row.rps, 0), fmt(row.cpuMsPerRequest), fmt(row.peakRssMb, 0), r ? fmt(r.latency) : '1.00', r ? fmt(r.throughput) : '1.00']);
+const label = { 'echo bot': () => 'echo bot (floor)', PinDesk: (r) => r.scenario, 'PinDesk PostgreSQL': (r) => `${r.scenario} (PostgreSQL)`, 'PinDesk PostgreSQL × 2': (r) => `${r.scenario} (PostgreSQL, 2 instances)` };
+for (const row of rows.filter((r) => label[r.target])) {
+  const r = row.target !== 'echo bot' ? ratio(row) : undefined;
+  table.push([label[row.target](row), String(row.concurrency), fmt(row.p50), fmt(row.p95), fmt(row.p99), fmt(row.rps, 0), fmt(row.cpuMsPerRequest), fmt(row.peakRssMb, 0), r ? fmt(r.latency) : '1.00', r ? fmt(r.throughput) : '1.00']);
 }
 const growthTable = [['directory', 'users', 'scenario', 'p50 ms', 'p95 ms', 'req/s']];
 for (const g of growth) growthTable.push([g.directory, String(g.users), g.scenario, fmt(g.p50), fmt(g.p95), fmt(g.rps, 0)]);
 
 const p95 = (kind, users, scenario) => growth.find((g) => g.directory === kind && g.users === users && g.scenario === scenario)?.p95;
+// One transaction per use case (issue 14): each chat scenario against the floor of the same run.
+const useCaseTargets = TARGET_SCENARIOS.flatMap((scenario) => {
+  const { p50, rps } = deskRows[scenario].c32;
+  return [
+    target(`${scenario} median latency ≤ 1.5 × echo (c32; ${fmt(p50)} vs ${fmt(floor.c32.p50)} ms)`, p50 / floor.c32.p50, (v) => v <= 1.5, '×'),
+    target(`${scenario} throughput ≥ 0.6 × echo (c32; ${fmt(rps, 0)} vs ${fmt(floor.c32.rps, 0)} req/s)`, rps / floor.c32.rps, (v) => v >= 0.6, '×'),
+  ];
+});
+// PostgreSQL is reported beside them, not held to them: the two-instance row shows what a second instance adds.
+const pgLines = !pgRows
+  ? []
+  : [
+      'PostgreSQL (c32; a throwaway local cluster with fsync off, on the same 2 cores as everything else):',
+      ...TARGET_SCENARIOS.map((scenario) => {
+        const one = pgRows.single[scenario].c32;
+        const two = pgRows.pair[scenario];
+        return `- ${scenario}: one instance p50 ${fmt(one.p50)} ms (${fmt(one.p50 / floor.c32.p50)} × echo), ${fmt(one.rps, 0)} req/s (${fmt(one.rps / floor.c32.rps)} × echo); two instances round-robin ${fmt(two.rps, 0)} req/s combined (${fmt(two.rps / one.rps)} × one instance), p50 ${fmt(two.p50)} ms`;
+      }),
+    ];
 const targets = [
-  target('pin status median latency ≤ 1.5 × echo (c32)', deskRows['pin status'].c32.p50 / floor.c32.p50, (v) => v <= 1.5, '×'),
-  target('set pin median latency ≤ 1.5 × echo (c32)', deskRows['set pin'].c32.p50 / floor.c32.p50, (v) => v <= 1.5, '×'),
-  target('pin status throughput ≥ 0.6 × echo (c32)', deskRows['pin status'].c32.rps / floor.c32.rps, (v) => v >= 0.6, '×'),
-  target('set pin throughput ≥ 0.6 × echo (c32)', deskRows['set pin'].c32.rps / floor.c32.rps, (v) => v >= 0.6, '×'),
+  ...useCaseTargets,
   target('verify throughput ≥ echo turn throughput (c32)', Math.min(deskRows['verify (right PIN)'].c32.rps, deskRows['verify (wrong PIN)'].c32.rps) / floor.c32.rps, (v) => v >= 1, '×'),
-  target('find user p95 at 100 000 ≤ 2 × p95 at 1 000 (file)', p95('file', 100000, 'find user') / p95('file', 1000, 'find user'), (v) => v <= 2, '×'),
+  ...(CORE ? [] : [target('find user p95 at 100 000 ≤ 2 × p95 at 1 000 (file)', p95('file', 100000, 'find user') / p95('file', 1000, 'find user'), (v) => v <= 2, '×')]),
   ...(growth.some((g) => g.directory === 'ldap')
     ? [target('find user p95 at 100 000 ≤ 2 × p95 at 1 000 (LDAP)', p95('ldap', 100000, 'find user') / p95('ldap', 1000, 'find user'), (v) => v <= 2, '×')]
     : []),
-  target(`RSS growth between the two ${half}-turn halves < 5 %`, ((rssSecond - rssFirst) / rssFirst) * 100, (v) => v < 5, '%'),
+  ...(CORE ? [] : [target(`RSS growth between the two ${half}-turn halves < 5 %`, ((rssSecond - rssFirst) / rssFirst) * 100, (v) => v < 5, '%')]),
   ...sfbReport.targets,
 ];
 
@@ -262,16 +245,15 @@ const render = (t) => {
   return t.map((r, i) => `| ${r.map((cell, c) => cell.padEnd(widths[c])).join(' | ')} |${i === 0 ? `\n|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|` : ''}`).join('\n');
 };
 const report = [
-  `PinDesk benchmark — ${new Date().toISOString()} — ${machine}${QUICK ? ' (quick run)' : ''}`,
+  `PinDesk benchmark — ${new Date().toISOString()} — ${machine}${QUICK ? ' (quick run)' : ''}${CORE ? ' (core only)' : ''}; load average before: ${loadBefore}`,
   '',
   render(table),
   '',
-  'How cost grows with the directory (concurrency 1):',
+  ...pgLines,
   '',
-  render(growthTable),
-  '',
-  `RSS after the first ${half} turns: ${fmt(rssFirst, 1)} MB; after the second: ${fmt(rssSecond, 1)} MB.`,
-  '',
+  ...(CORE
+    ? []
+    : ['How cost grows with the directory (concurrency 1):', '', render(growthTable), '', `RSS after the first ${half} turns: ${fmt(rssFirst, 1)} MB; after the second: ${fmt(rssSecond, 1)} MB.`, '']),
   ...sfbReport.lines,
   '',
   'Targets:',
@@ -282,5 +264,5 @@ console.log(report);
 const resultsDir = path.join(here, 'results');
 mkdirSync(resultsDir, { recursive: true });
 const file = path.join(resultsDir, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), machine, quick: QUICK, rows, growth, rss: { first: rssFirst, second: rssSecond }, sfb, targets, notes: [...notes, ...sfb.notes] }, null, 2));
+writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), machine, quick: QUICK, core: CORE, loadBefore, rows, growth, rss: { first: rssFirst, second: rssSecond }, sfb, targets, notes: [...notes, ...sfb.notes] }, null, 2));
 console.log(`\nJSON: ${path.relative(root, file)}`);

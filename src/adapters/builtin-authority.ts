@@ -13,6 +13,8 @@ const PLACEHOLDER_HASH = 'A'.repeat(43);
 
 /** History kept per user whatever the policy says, so raising PINHistoryCount takes effect at once. */
 const HISTORY_KEPT = 20;
+/** OFFSET needs a LIMIT in SQLite: far more rows than one user ever has past the kept ones. */
+const HISTORY_PRUNE_LIMIT = 1_000_000;
 
 export class BuiltInPinAuthority implements PinAuthority {
   readonly name = 'built-in';
@@ -64,14 +66,16 @@ export class BuiltInPinAuthority implements PinAuthority {
       if (row) await tx.updateTable('pin_records').set(values).where('user_id', '=', userId).execute();
       else await tx.insertInto('pin_records').values({ user_id: userId, admin_locked: 0, failure_locked: 0, global_failures: 0, ...values }).execute();
       await tx.insertInto('pin_history').values({ user_id: userId, pin_hash: hash, set_at: now }).execute();
-      const keep = tx
+      // The rows past those kept (an indexed range read, where `not in (kept)` built a list each time).
+      const beyond = tx
         .selectFrom('pin_history')
         .select('id')
         .where('user_id', '=', userId)
         .orderBy('set_at', 'desc')
         .orderBy('id', 'desc')
-        .limit(Math.max(HISTORY_KEPT, request.historyCount));
-      await tx.deleteFrom('pin_history').where('user_id', '=', userId).where('id', 'not in', keep).execute();
+        .limit(HISTORY_PRUNE_LIMIT)
+        .offset(Math.max(HISTORY_KEPT, request.historyCount));
+      await tx.deleteFrom('pin_history').where('id', 'in', beyond).execute();
       return 'set' as const;
     });
   }

@@ -12,9 +12,18 @@ export function cardForChannel(card: AdaptiveCard, channelId: string | undefined
   return submitOnly(card) as AdaptiveCard;
 }
 
+/** The node with every Action.Execute as Action.Submit; a part without one is kept as it is (not copied). */
 function submitOnly(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(submitOnly);
   if (!node || typeof node !== 'object') return node;
+  if (Array.isArray(node)) {
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < node.length; i++) {
+      const item: unknown = node[i];
+      const adapted = submitOnly(item);
+      if (adapted !== item) (copy ??= node.slice())[i] = adapted;
+    }
+    return copy ?? node;
+  }
   const element = node as CardElement;
   if (element.type === 'Action.Execute') {
     const fallback = element.fallback as CardElement | undefined;
@@ -22,5 +31,11 @@ function submitOnly(node: unknown): unknown {
     const { verb: _verb, fallback: _fallback, ...rest } = element;
     return submitOnly({ ...rest, type: 'Action.Submit' });
   }
-  return Object.fromEntries(Object.entries(element).map(([key, value]) => [key, submitOnly(value)]));
+  let copy: Record<string, unknown> | undefined;
+  for (const key in element) {
+    const value: unknown = element[key];
+    const adapted = submitOnly(value);
+    if (adapted !== value) (copy ??= { ...element })[key] = adapted;
+  }
+  return copy ?? element;
 }

@@ -4,7 +4,8 @@
 // its outcome — unless PinDesk is still checking the server, which a row left 'pending' says.
 import { BackendError, DeskError } from '../domain/errors.js';
 import type { AuditLog, AuditOutcome, AuditRecord } from '../ports/store.js';
-import type { AuditScope, Turn } from './turn.js';
+import type { Atomically, TransactionPorts } from './transaction.js';
+import type { AuditScope, Turn, UseCaseContext } from './turn.js';
 
 export async function audited<T>(
   deps: { audit: AuditLog; clock: () => Date },
@@ -51,4 +52,19 @@ function isStillChecking(error: DeskError): boolean {
 /** The audit record of the action in progress, as it stands (for a use case that writes it in its transaction). */
 export function recordOf(scope: AuditScope, turn: Turn, at: Date): Omit<AuditRecord, 'reason'> {
   return { at, actor: scope.actor, action: scope.action, target: scope.target, outcome: 'ok', requestId: turn.requestId };
+}
+
+/**
+ * Runs a use case's writes and its audit record (as the scope stands after them) in one
+ * transaction: one commit instead of two, and never a change without its record.
+ */
+export async function writeWithRecord<T>(deps: { atomically: Atomically; clock: () => Date }, ctx: UseCaseContext, work: (tx: TransactionPorts) => Promise<T>): Promise<T> {
+  const { scope, turn } = ctx;
+  const result = await deps.atomically(async (tx) => {
+    const value = await work(tx);
+    await tx.store.audit.append({ ...recordOf(scope, turn, deps.clock()), outcome: scope.outcome ?? 'ok', reason: scope.reason });
+    return value;
+  });
+  scope.recorded = true;
+  return result;
 }

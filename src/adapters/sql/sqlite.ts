@@ -18,6 +18,8 @@ import { StoreNotWritableError } from './store-errors.js';
 export { StoreNotWritableError } from './store-errors.js';
 
 export const DATABASE_FILE = 'pindesk.sqlite';
+/** WAL pages between automatic checkpoints. */
+const WAL_CHECKPOINT_PAGES = 4000;
 
 export async function openSqliteStore(dataDir: string): Promise<SqlStore> {
   ensureDataDir(dataDir);
@@ -32,6 +34,10 @@ export async function openSqliteStore(dataDir: string): Promise<SqlStore> {
     // worst the last commits lost on power failure — and several times the write throughput.
     file.pragma('synchronous = NORMAL');
     file.pragma('busy_timeout = 5000');
+    // A checkpoint copies the WAL into the file and syncs both: every 4 000 pages (16 MB) rather
+    // than SQLite's 1 000, a PIN set's hot pages (the newest audit, reveal and outbox rows) are
+    // copied once for many commits, and the syncs come a quarter as often.
+    file.pragma(`wal_autocheckpoint = ${WAL_CHECKPOINT_PAGES}`);
     file.pragma('foreign_keys = ON');
     const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(file) }) });
     await migrateToLatest(db);

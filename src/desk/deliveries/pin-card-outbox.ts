@@ -3,7 +3,7 @@
 // asked), last until the PIN can no longer be revealed, and survive restarts: the records are the
 // only state. A lease taken by compare-and-set lets exactly one sender try a record at a time.
 import { cmdletIdentity } from '../../domain/user.js';
-import type { Delivery, DeliveryNotice, DeliveryState } from '../../ports/store.js';
+import type { Delivery, DeliveryNotice, DeliveryState, Store } from '../../ports/store.js';
 import type { DeskServices } from '../dependencies.js';
 import type { PinCard, PinSetDetails } from '../results.js';
 
@@ -33,7 +33,7 @@ export interface PinCardToSend {
 export type SendFailure = { kind: 'retry'; error: string; afterMs?: number | undefined } | { kind: 'permanent'; error: string };
 
 export class PinCardOutbox {
-  constructor(private readonly services: Pick<DeskServices, 'store' | 'clock'> & { settings?: Pick<DeskServices['settings'], 'deliveryLeaseMs'> }) {}
+  constructor(private readonly services: Pick<DeskServices, 'store' | 'atomically' | 'clock'> & { settings?: Pick<DeskServices['settings'], 'deliveryLeaseMs'> }) {}
 
   /** Takes a record to try now (`now`: even before its next try is due, for the sender of the turn). */
   async claim(id: string, when: 'due-only' | 'now' = 'due-only'): Promise<PinCardToSend | undefined> {
@@ -54,12 +54,15 @@ export class PinCardOutbox {
     return this.services.store.deliveries.due(this.services.clock(), limit);
   }
 
+  /** Delivered: the record, where the card is (for Reveal to update it) and the audit record, in one transaction. */
   async sent(card: PinCardToSend, activityId: string): Promise<void> {
-    const { store, clock } = this.services;
-    await store.deliveries.delivered(card.delivery.id, activityId, clock());
-    if (card.notice) return this.audit(card.delivery, card.details, 'ok', `told-${card.notice}:${card.delivery.attempts}`);
-    await store.reveals.attachCard(card.revealRef, { conversation: card.delivery.conversation, activityId });
-    await this.audit(card.delivery, card.details, 'ok', `delivered:${card.delivery.attempts}`);
+    const { atomically, clock } = this.services;
+    await atomically(async ({ store }) => {
+      await store.deliveries.delivered(card.delivery.id, activityId, clock());
+      if (card.notice) return this.audit(card.delivery, card.details, 'ok', `told-${card.notice}:${card.delivery.attempts}`, store);
+      await store.reveals.attachCard(card.revealRef, { conversation: card.delivery.conversation, activityId });
+      await this.audit(card.delivery, card.details, 'ok', `delivered:${card.delivery.attempts}`, store);
+    });
   }
 
   /** The card was posted again by hand (`my pins`): its delivery is done, and a Reveal updates that copy. */
@@ -102,23 +105,23 @@ export class PinCardOutbox {
     await this.audit(delivery, undefined, 'failed', `${state}-undelivered`);
   }
 
-  private async audit(delivery: Delivery, details: PinSetDetails | undefined, outcome: 'ok' | 'failed', reason: string): Promise<void> {
-    const { store, clock } = this.services;
+  private async audit(delivery: Delivery, details: PinSetDetails | undefined, outcome: 'ok' | 'failed', reason: string, store: Store = this.services.store): Promise<void> {
+    const { clock } = this.services;
     // A request's delivery is recorded like the request's other steps: the requester, `reset:<id>`.
     const target = details && (delivery.requestId ? details.target.userPrincipalName : cmdletIdentity(details.target));
     await store.audit.append({
       at: clock(),
       actor: 'pindesk',
       action: delivery.notice ? 'pin-not-set-told' : delivery.requestId ? 'request-delivered' : 'pin-card-delivered',
-      target: target ?? (await this.targetOf(delivery)),
+      target: target ?? (await this.targetOf(delivery, store)),
       outcome,
       reason: delivery.requestId ? `reset:${delivery.requestId}${outcome === 'ok' && !delivery.notice ? '' : `:${reason}`}` : reason,
       requestId: delivery.requestId ?? delivery.id,
     });
   }
 
-  private async targetOf(delivery: Delivery): Promise<string | undefined> {
-    const details = (await this.services.store.reveals.get(delivery.revealId))?.details as PinSetDetails | undefined;
+  private async targetOf(delivery: Delivery, store: Store): Promise<string | undefined> {
+    const details = (await store.reveals.get(delivery.revealId))?.details as PinSetDetails | undefined;
     if (!details) return undefined;
     return delivery.requestId ? details.target.userPrincipalName : cmdletIdentity(details.target);
   }

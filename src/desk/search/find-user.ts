@@ -5,6 +5,7 @@ import { CommandSyntaxError } from '../../domain/errors.js';
 import { describeSearch, parseUserSearch, type UserSearch } from '../../domain/user-search.js';
 import { summarize } from '../../domain/user.js';
 import { mayActOn } from '../access.js';
+import { writeWithRecord } from '../audit-trail.js';
 import type { CommandRegistry, PlainEntry } from '../commands/command-entry.js';
 import type { DeskServices } from '../dependencies.js';
 import type { DeskResult, ListedUser } from '../results.js';
@@ -39,11 +40,12 @@ export const findUserCommand: PlainEntry<'find-user'> = {
 };
 
 export async function findUsers(
-  services: Pick<DeskServices, 'directory' | 'continuations' | 'settings'>,
-  { caller, scope }: UseCaseContext,
+  services: Pick<DeskServices, 'directory' | 'continuations' | 'settings' | 'atomically' | 'clock'>,
+  ctx: UseCaseContext,
   search: UserSearch,
   commands: Pick<CommandRegistry, (typeof LIST_ACTIONS)[number]>,
 ): Promise<DeskResult> {
+  const { caller, scope } = ctx;
   const limit = services.settings.findLimit;
   const users = await services.directory.find(search, limit + 1);
   const shown = users.slice(0, limit);
@@ -52,8 +54,9 @@ export async function findUsers(
     user: summarize(user),
     actions: user.enabled ? LIST_ACTIONS.filter((kind) => mayActOn(caller, commands[kind].permission, user)) : [],
   }));
+  // The buttons' question and the audit record: one transaction.
   const ref = listed.some((l) => l.actions.length > 0)
-    ? await services.continuations.save(caller, 'user-list', { userIds: shown.map((u) => u.id) } satisfies UserListPayload)
+    ? await writeWithRecord(services, ctx, ({ store }) => services.continuations.save(caller, 'user-list', { userIds: shown.map((u) => u.id) } satisfies UserListPayload, store))
     : undefined;
   return { kind: 'users-found', query: describeSearch(search), users: listed, more: users.length > limit, ref };
 }

@@ -21,13 +21,14 @@ export class Continuations {
     },
   ) {}
 
-  async save(caller: Caller, kind: ContinuationKind, payload: object): Promise<string> {
-    const { store, sealer, clock, settings } = this.deps;
+  /** `into`: the store of a transaction the question is written in (with the action's audit record). */
+  async save(caller: Caller, kind: ContinuationKind, payload: object, into: Pick<Store, 'continuations'> = this.deps.store): Promise<string> {
+    const { sealer, clock, settings } = this.deps;
     const id = nanoid();
     const now = clock();
     // Sealed: the command may carry a PIN the admin typed.
     const sealed = sealer.seal(JSON.stringify(payload), continuationAad(id, caller.user.id));
-    await store.continuations.put({ id, actorId: caller.user.id, kind, sealed, createdAt: now, expiresAt: new Date(now.getTime() + settings.choiceTtlMs) });
+    await into.continuations.put({ id, actorId: caller.user.id, kind, sealed, createdAt: now, expiresAt: new Date(now.getTime() + settings.choiceTtlMs) });
     return id;
   }
 

@@ -72,9 +72,9 @@ export class SqlDeliveryOutbox implements DeliveryOutbox {
       .where('expires_at', '>', at)
       .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', at)]));
     if (due === 'due-only') query = query.where('next_attempt_at', '<=', at);
-    const result = await query.executeTakeFirst();
-    if (Number(result.numUpdatedRows) !== 1) return undefined;
-    return this.get(id);
+    // The claimed row comes back with the claim (RETURNING: SQLite ≥ 3.35 and PostgreSQL).
+    const row = await query.returningAll().executeTakeFirst();
+    return row ? toDelivery(row) : undefined;
   }
 
   async due(now: Date, limit: number): Promise<string[]> {
