@@ -71,6 +71,9 @@ export async function openSfb(settings: SfbSettings, dataDir: string, directory:
   // the PIN and digit runs in it already; digit runs are masked here again.
   const refused = (err: SfbError) =>
     log.error({ failure: { kind: err.kind, message: maskDigits(err.message), ...err.details } }, WORKER_FAULTS.has(err.kind) ? 'the Skype for Business worker failed' : 'the Skype for Business server refused');
-  const authority = new SfbPinAuthority(pool, directory, refused, settings.timeoutMs);
+  // Killing a local worker ends its cmdlet; over ssh, or in a session to the pool, the cmdlet may
+  // still run on the far side, so an unanswered set is settled by the sweep, not at once.
+  const failedCallsEnd = settings.transport === 'local' && !env['SFB_POOL_FQDN'];
+  const authority = new SfbPinAuthority(pool, directory, refused, settings.timeoutMs, failedCallsEnd);
   return { worker: pool, authority, policies: new SfbPolicies(pool, refused), ready: async () => pool.readiness() };
 }

@@ -33,6 +33,13 @@ export interface PinAuthority {
    * happens to the call (a wait in a queue included). After that the server may be asked what happened.
    */
   readonly settlesWithinMs?: number | undefined;
+  /**
+   * For one that does not: whether a call that failed without an answer has surely ended with it
+   * (its worker was killed with the cmdlet in it), so the server's state read right after is the
+   * outcome. False where the cmdlet may still run elsewhere (over ssh, in a remote session): the
+   * outcome is then learnt only after settlesWithinMs.
+   */
+  readonly failedCallsEnd?: boolean | undefined;
   /** `sipAddress` as in SetPinRequest (optional; the built-in authority ignores it). */
   state(userId: string, at: Date, sipAddress?: string): Promise<PinRecordState>;
   /** A predicate telling whether a PIN is one of the user's last `count` PINs. */

@@ -32,6 +32,8 @@ export class StandInServer implements PinAuthority {
   readonly name = 'stand-in-server';
   readonly joinsStoreTransaction = false;
   readonly settlesWithinMs = 50_000;
+  /** Like a local worker: a failed call has ended (set false to model ssh or a remote session). */
+  failedCallsEnd = true;
   /** The server's own clock: years away from the desk's, and ticking per change. */
   private serverTime = Date.parse('2001-02-03T04:05:06Z');
   readonly pins = new Map<string, { pin: string; changedAt: Date }>();

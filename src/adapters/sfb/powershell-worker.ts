@@ -160,7 +160,7 @@ export class PowerShellWorker {
     this.running = true;
     try {
       if (options.startBy !== undefined && Date.now() > options.startBy) throw new SfbError('busy', 'the Skype for Business worker is busy, try again', { op });
-      return (await this.send(op, args, options.timeoutMs ?? this.options.timeoutMs)) as Operations[O]['result'];
+      return (await this.send(op, args, options.timeoutMs ?? this.options.timeoutMs, options.startBy)) as Operations[O]['result'];
     } finally {
       const next = this.queue.shift();
       if (next) next();
@@ -181,8 +181,10 @@ export class PowerShellWorker {
     clearTimeout(timer);
   }
 
-  private async send(op: Operation, args: unknown, timeoutMs: number): Promise<unknown> {
+  private async send(op: Operation, args: unknown, timeoutMs: number, startBy?: number): Promise<unknown> {
     const process = await this.ensureProcess(op);
+    // Starting a worker may have taken long: past startBy the request is still not sent at all.
+    if (startBy !== undefined && Date.now() > startBy) throw new SfbError('busy', 'the Skype for Business worker is busy, try again', { op });
     const id = `r${++this.sequence}`;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {

@@ -9,7 +9,7 @@ import type { VerifyResult } from '../../domain/lockout.js';
 import type { Directory } from '../../ports/directory.js';
 import type { PinAuthority, SetPinOutcome, SetPinRequest } from '../../ports/pin-authority.js';
 import { sfbReason } from './sfb-failure.js';
-import { SIP_ADDRESS, SfbError, type Operation, type Operations, type PinInfo } from './protocol.js';
+import { CHANGING_OPERATIONS, SIP_ADDRESS, SfbError, type Operation, type Operations, type PinInfo } from './protocol.js';
 
 /** What the authority needs of the worker client (PowerShellWorker, or a stand-in). */
 export interface SfbWorkerClient {
@@ -35,6 +35,8 @@ export class SfbPinAuthority implements PinAuthority {
     private readonly onFailure: (error: SfbError) => void = () => {},
     /** SFB_TIMEOUT, the deadline of one operation. */
     private readonly timeoutMs = 20_000,
+    /** Whether killing a worker ends its cmdlet (local transport, no remote session): see PinAuthority. */
+    readonly failedCallsEnd = true,
   ) {
     this.settlesWithinMs = 2 * timeoutMs + 10_000;
   }
@@ -64,7 +66,7 @@ export class SfbPinAuthority implements PinAuthority {
         // The unlock happened: say so, whatever stopped the set (a policy refusal, a dead worker).
         const reason = error instanceof SfbError ? sfbReason(error) : 'the PIN service failed';
         if (error instanceof SfbError) this.onFailure(error);
-        throw new BackendError(error, { reason, changed: error instanceof SfbError && error.details.outcomeUnknown ? 'unlocked-set-unknown' : 'unlocked' });
+        throw new BackendError(error, { reason, changed: !(error instanceof SfbError) || mayHaveChanged(error) ? 'unlocked-set-unknown' : 'unlocked' });
       }
       return 'set';
     }
@@ -135,8 +137,19 @@ export class SfbPinAuthority implements PinAuthority {
 
 }
 
+/**
+ * Whether a failed change may still have happened: the client lost the call (deadline, dead worker),
+ * or the server failed in a way that does not say the change was refused (a broken remote session,
+ * its own timeout, an error PinDesk does not know — a cmdlet may fail after it acted).
+ */
+function mayHaveChanged(error: SfbError): boolean {
+  if (error.details.outcomeUnknown) return true;
+  const op = error.details.op;
+  return op !== undefined && CHANGING_OPERATIONS.has(op) && (error.kind === 'remoting' || error.kind === 'timeout' || error.kind === 'server');
+}
+
 function changeOf(error: SfbError): BackendChange {
-  return error.details.outcomeUnknown ? 'unknown' : 'nothing';
+  return mayHaveChanged(error) ? 'unknown' : 'nothing';
 }
 
 /**

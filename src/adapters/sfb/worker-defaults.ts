@@ -1,6 +1,7 @@
 // What a local PowerShell worker gets by default: the fixed arguments running the script, and this
 // process's environment without its secrets. Also how a script hash is shown in messages and logs.
-const SECRET_ENV = /PIN|SECRET|PASSWORD|TOKEN|KEY|CREDENTIAL/i;
+// DATABASE_URL may hold the database's password; LDAP_URL and the like are no business of the worker's.
+const SECRET_ENV = /PIN|SECRET|PASSWORD|TOKEN|KEY|CREDENTIAL|^DATABASE_|^LDAP_|^MICROSOFT_APP/i;
 
 /** This process's environment without anything that looks like a secret, for the worker. */
 export function workerEnvironment(base: NodeJS.ProcessEnv = process.env, extra: Record<string, string> = {}): NodeJS.ProcessEnv {

@@ -70,7 +70,11 @@ export async function issueRemotely(deps: RemoteIssueDeps, plan: IssuePlan): Pro
     await refused(deps, plan, intent);
     return 'locked';
   }
-  if (!(await settle(deps, intent, 'answered'))) throw new BackendError(undefined, { reason: 'the Skype for Business server answered late', changed: 'checking' });
+  // The server set the PIN: if recording that fails now, the intent stays and the sweep delivers it.
+  const settled = await settle(deps, intent, 'answered').catch((failure: unknown) => {
+    throw stillChecking(failure);
+  });
+  if (!settled) throw new BackendError(undefined, { reason: 'the Skype for Business server answered late', changed: 'checking' });
   return 'set';
 }
 
@@ -93,16 +97,22 @@ function unlockedBefore(error: unknown): boolean {
 async function settleUnanswered(deps: RemoteIssueDeps, plan: IssuePlan, intent: PinIntent, error: unknown): Promise<IssueOutcome> {
   let after: string;
   try {
-    // The worker that ran the set was killed at its deadline (or died): no set starts from it now.
     after = changeMark(await deps.authority.state(intent.targetId, deps.clock(), intent.targetSip));
   } catch {
     throw stillChecking(error);
   }
-  if (after !== intent.before) {
-    if (!(await settle(deps, intent, 'reconciled'))) throw stillChecking(error);
-    return 'set';
+  try {
+    if (after !== intent.before) {
+      if (!(await settle(deps, intent, 'reconciled'))) throw stillChecking(error);
+      return 'set';
+    }
+    // Unchanged is the outcome only if the call has surely ended (its worker killed with the cmdlet
+    // in it); where it may still run elsewhere, the sweep asks again once it cannot.
+    if (!deps.authority.failedCallsEnd) throw stillChecking(error);
+    await refused(deps, plan, intent);
+  } catch (failure) {
+    throw failure instanceof BackendError && failure.detail ? failure : stillChecking(error);
   }
-  await refused(deps, plan, intent);
   throw new BackendError(error, { reason: reasonOf(error), changed: unlockedBefore(error) ? 'unlocked' : 'nothing' });
 }
 

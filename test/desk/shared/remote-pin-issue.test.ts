@@ -106,6 +106,18 @@ it('no answer, and the server never applied it: asked at once, the turn says not
   expect((await auditRows(f)).filter((r) => r.action === 'set-pin').map((r) => [r.outcome, r.reason])).toEqual([['failed', 'backend-error']]);
 });
 
+it('no answer, nothing changed yet, but the call may still run elsewhere (ssh, a remote session): never "nothing was changed" — PinDesk checks later', async () => {
+  await open();
+  server.failedCallsEnd = false;
+  server.behaviour = 'no-answer-before';
+  const error = await f.desk.handleText(anne(), 'set pin Ken Myer').catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(BackendError);
+  expect((error as BackendError).detail?.changed).toBe('checking');
+  expect(await table('pin_intents')).toHaveLength(1);
+  expect((await table('reveals'))[0]!.sealed).toBeTruthy();
+  expect((await auditRows(f)).filter((r) => r.action === 'set-pin').map((r) => [r.outcome, r.reason])).toEqual([['pending', 'generated']]);
+});
+
 it('no answer and no status either: the turn says PinDesk will check; the intent, the sealed PIN and the held card wait for the sweep', async () => {
   await open();
   server.behaviour = 'no-answer-after';
