@@ -12,7 +12,7 @@ import { ConfigError } from './config-error.js';
 import { databaseSettings, type DatabaseSettings } from './database-settings.js';
 import { anyDuration, duration, flag, key, optionalText, rate, type Rate } from './setting-types.js';
 import { jsonSetting, previousKeys, readSetting, scopedRoles, tenants, verifyKeys } from './setting-values.js';
-import { sfbSettings, type SfbSettings } from './sfb-settings.js';
+import { refuseStraySfbSettings, sfbSettings, type SfbSettings } from './sfb-settings.js';
 
 export { ConfigError } from './config-error.js';
 export type { Rate } from './setting-types.js';
@@ -235,7 +235,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       CsHelpDesk: e.ROLE_GROUP_CS_HELPDESK,
       CsViewOnlyAdministrator: e.ROLE_GROUP_CS_VIEW_ONLY_ADMINISTRATOR,
     },
-    authority: e.PIN_AUTHORITY === 'sfb' ? sfbSettings(e, SFB_WORKER_SCRIPT) : { kind: 'builtin' },
+    authority: e.PIN_AUTHORITY === 'sfb' ? sfbSettings(e, SFB_WORKER_SCRIPT) : (refuseStraySfbSettings(env), { kind: 'builtin' }),
     timers: { deliveryLeaseMs: e.DELIVERY_LEASE, sweepIntervalMs: e.SWEEP_INTERVAL },
   };
 }

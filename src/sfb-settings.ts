@@ -54,6 +54,20 @@ const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](
 /** A Windows account: `name`, `DOMAIN\name` or `name@domain` (no spaces, never starting with '-'). */
 const USER = /^[A-Za-z0-9_][A-Za-z0-9_.$\\@-]{0,103}$/;
 
+/** PinDesk's own Skype for Business settings (not the worker host's SFB_POOL_FQDN and the like). */
+const SFB_SETTINGS = ['SFB_PWSH', 'SFB_MODULE', 'SFB_TIMEOUT', 'SFB_TRANSPORT', 'SFB_WORKERS', 'SFB_QUEUE', 'SFB_SSH', 'SFB_SSH_HOST', 'SFB_SSH_PORT', 'SFB_SSH_USER', 'SFB_SSH_KEY_FILE', 'SFB_SSH_KNOWN_HOSTS'];
+
+/**
+ * With the built-in authority, a Skype for Business setting means someone meant the server to keep
+ * the PINs and one variable did not arrive: refuse, rather than set PINs nobody dials in with.
+ */
+export function refuseStraySfbSettings(env: NodeJS.ProcessEnv): void {
+  const stray = SFB_SETTINGS.filter((name) => env[name] !== undefined && env[name]!.trim() !== '');
+  if (stray.length > 0) {
+    throw new ConfigError(`${stray[0]}: set, but PIN_AUTHORITY is not sfb; set PIN_AUTHORITY=sfb for the Skype for Business server to keep the PINs, or remove ${stray.join(', ')}`);
+  }
+}
+
 export function sfbSettings(e: SfbEnv, script: string): SfbSettings {
   const common = { kind: 'sfb' as const, module: e.SFB_MODULE, timeoutMs: e.SFB_TIMEOUT, workers: e.SFB_WORKERS, queue: e.SFB_QUEUE, script };
   if (e.SFB_TRANSPORT === 'ssh') return { ...common, transport: 'ssh', ssh: sshSettings(e) };

@@ -34,6 +34,9 @@ describe('configuration', () => {
   it('PIN_AUTHORITY: builtin by default; sfb over the local transport needs SFB_PWSH (ssh: test/sfb/ssh-settings.test.ts)', () => {
     expect(loadConfig({}).authority).toEqual({ kind: 'builtin' });
     expect(() => loadConfig({ PIN_AUTHORITY: 'teams' })).toThrow(/PIN_AUTHORITY/);
+    // A Skype for Business setting without PIN_AUTHORITY=sfb: PINs would be set where nobody dials in.
+    expect(() => loadConfig({ SFB_PWSH: process.execPath })).toThrow(/SFB_PWSH: set, but PIN_AUTHORITY is not sfb/);
+    expect(() => loadConfig({ PIN_AUTHORITY: 'builtin', SFB_TRANSPORT: 'ssh', SFB_SSH_HOST: 'mgmt01' })).toThrow(/SFB_TRANSPORT: set, but PIN_AUTHORITY is not sfb; .* or remove SFB_TRANSPORT, SFB_SSH_HOST/);
     expect(() => loadConfig({ PIN_AUTHORITY: 'sfb' })).toThrow(/SFB_PWSH: required when PIN_AUTHORITY=sfb/);
     expect(() => loadConfig({ PIN_AUTHORITY: 'sfb', SFB_PWSH: '/nonexistent/pwsh' })).toThrow(/SFB_PWSH: \/nonexistent\/pwsh does not exist/);
     expect(() => loadConfig({ PIN_AUTHORITY: 'sfb', SFB_PWSH: process.execPath, SFB_TRANSPORT: 'ssh' })).toThrow(/SFB_SSH_HOST: required when SFB_TRANSPORT=ssh/);
