@@ -247,6 +247,8 @@ export interface PinIntent {
 
 export interface IntentStore {
   record(intent: PinIntent): Promise<void>;
+  /** Whether a change of this user's PIN still waits for its outcome (a second one could not be told apart). */
+  openFor(targetId: string): Promise<boolean>;
   get(id: string): Promise<PinIntent | undefined>;
   /** Ids of intents past their settleBy and not claimed by a sweep now. */
   due(now: Date, limit: number): Promise<string[]>;

@@ -45,6 +45,10 @@ export async function issueRemotely(deps: RemoteIssueDeps, plan: IssuePlan): Pro
   };
   const pending = plan.audit && { ...plan.audit, outcome: 'pending' as const };
   const recorded = await atomically(async (tx) => {
+    // Two open changes of one PIN could not be told apart by LastPinChangeTime: one at a time.
+    if (await tx.store.intents.openFor(intent.targetId)) {
+      throw new BackendError(undefined, { reason: `a PIN change for ${plan.targetName} is still being checked with the Skype for Business server`, changed: 'nothing' });
+    }
     if (plan.provided && !(await plan.provided(tx))) return false;
     await tx.store.reveals.put(plan.reveal);
     if (plan.delivery) await tx.store.deliveries.enqueue({ ...plan.delivery, held: true });

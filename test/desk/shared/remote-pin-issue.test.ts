@@ -136,6 +136,25 @@ it('no answer and no status either: the turn says PinDesk will check; the intent
   expect((await auditRows(f)).filter((r) => r.action === 'set-pin').map((r) => [r.outcome, r.reason])).toEqual([['pending', 'generated']]);
 });
 
+it('while one change of a PIN waits for its outcome, a second one is refused (the server could not tell them apart); nothing is sent', async () => {
+  await open();
+  server.behaviour = 'no-answer-after';
+  server.setGate = new Gate();
+  const first = f.desk.handleText(anne(), 'set pin Ken Myer').catch((e: unknown) => e);
+  await server.setGate.reached;
+  server.statusFails = true;
+  server.setGate.release();
+  expect(((await first) as BackendError).detail?.changed).toBe('checking');
+  server.statusFails = false;
+  server.behaviour = 'apply';
+  const sets = server.calls.filter((c) => c.startsWith('set ')).length;
+  const second = await f.desk.handleText(anne(), 'set pin Ken Myer 730194').catch((e: unknown) => e);
+  expect(second).toBeInstanceOf(BackendError);
+  expect((second as BackendError).detail).toEqual({ reason: 'a PIN change for Ken Myer is still being checked with the Skype for Business server', changed: 'nothing' });
+  expect(server.calls.filter((c) => c.startsWith('set ')).length).toBe(sets);
+  expect(await table('pin_intents')).toHaveLength(1);
+});
+
 it('approving a reset: a clear refusal on the server reopens the request, so it can be decided again', async () => {
   await open();
   const id = (await f.desk.handleText(f.turn('kmyer'), 'reset my pin')) as { view: { request: { id: string } } };

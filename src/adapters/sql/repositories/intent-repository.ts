@@ -29,6 +29,11 @@ export class SqlIntentStore implements IntentStore {
       .execute();
   }
 
+  async openFor(targetId: string): Promise<boolean> {
+    const row = await this.db.selectFrom('pin_intents').select('id').where('target_id', '=', targetId).limit(1).executeTakeFirst();
+    return row !== undefined;
+  }
+
   async get(id: string): Promise<PinIntent | undefined> {
     const row = await this.db.selectFrom('pin_intents').selectAll().where('id', '=', id).executeTakeFirst();
     return row ? toIntent(row) : undefined;
