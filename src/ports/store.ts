@@ -67,11 +67,14 @@ export interface RevealVault {
   get(id: string): Promise<RevealEntry | undefined>;
   attachCard(id: string, card: PostedCard): Promise<void>;
   /** Deletes sealed PINs whose time is up; keeps the entry so the card can say it expired. */
+  /** Not those whose PIN change still waits for its outcome (an intent refers to them). */
   purgeExpired(now: Date): Promise<number>;
   /** Deletes one sealed PIN now (it was shown once, on a terminal; or its PIN was not set). */
   forget(id: string): Promise<void>;
   /** Deletes an entry outright (its PIN change was refused: there is no card to show). */
   discard(id: string): Promise<void>;
+  /** Moves an entry's expiry later (a PIN whose outcome was learnt late keeps a full window). */
+  extend(id: string, expiresAt: Date): Promise<void>;
   /** Notes the first Reveal (later ones keep the first time). */
   markRevealed(id: string, at: Date): Promise<void>;
   /** The addressee's PINs still revealable at `now`, newest first (not those still waiting on a server). */
@@ -111,8 +114,8 @@ export interface Delivery {
 export interface DeliveryOutbox {
   /** `held`: not sendable until released (a remote PIN change whose outcome is not known yet). */
   enqueue(delivery: Pick<Delivery, 'id' | 'revealId' | 'addresseeId' | 'conversation' | 'channelId' | 'requestId' | 'expiresAt' | 'createdAt'> & { held?: boolean }): Promise<void>;
-  /** A held record becomes sendable now (its PIN is known to be set). */
-  release(id: string, now: Date): Promise<void>;
+  /** A held record becomes sendable now (its PIN is known to be set), until `expiresAt` if given. */
+  release(id: string, now: Date, expiresAt?: Date): Promise<void>;
   /** A held record becomes a notice, sendable now until `expiresAt` (its PIN was not set). */
   releaseAsNotice(id: string, notice: DeliveryNotice, now: Date, expiresAt: Date): Promise<void>;
   /** Deletes a held record (its PIN change was refused; the turn says so itself). */

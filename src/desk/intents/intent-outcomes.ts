@@ -11,7 +11,14 @@ export const NOTICE_TTL_MS = 86_400_000;
 
 /** The PIN is set on the server: its card may go out now; the change's audit record says so. */
 export async function recordSet(tx: TransactionPorts, intent: PinIntent, now: Date, how: 'answered' | 'reconciled'): Promise<void> {
-  if (intent.deliveryId) await tx.store.deliveries.release(intent.deliveryId, now);
+  // Learnt late (the server was unreachable for a while): the PIN keeps its full reveal window from
+  // now, or its card would expire as it is released, and nobody could learn the PIN.
+  const reveal = await tx.store.reveals.get(intent.revealId);
+  const window = reveal ? reveal.expiresAt.getTime() - reveal.createdAt.getTime() : 0;
+  const late = reveal !== undefined && reveal.expiresAt.getTime() - now.getTime() < window / 2;
+  const until = late ? new Date(now.getTime() + window) : undefined;
+  if (until) await tx.store.reveals.extend(intent.revealId, until);
+  if (intent.deliveryId) await tx.store.deliveries.release(intent.deliveryId, now, until);
   if (intent.audit) {
     const reason = how === 'reconciled' ? [intent.audit.reason, 'reconciled'].filter(Boolean).join(',') : intent.audit.reason;
     await tx.store.audit.resolve(intent.audit, { ...intent.audit, at: now, outcome: 'ok', reason });

@@ -70,6 +70,27 @@ it('the server changed the PIN: the held card goes out as usual, the change is a
   expect(await reconciler().sweep()).toEqual({ set: 0, notSet: 0, unanswered: 0 });
 });
 
+it('learnt after the reveal window (the server unreachable for long): the sealed PIN survives the purge, and the card goes out with a full window', async () => {
+  await leftBehind('no-answer-after');
+  const [reveal] = await table('reveals');
+  const window = Number(reveal!.expires_at) - Number(reveal!.created_at);
+  f.clock.advance(window + server.settlesWithinMs);
+  server.statusFails = true;
+  expect(await reconciler().sweep()).toEqual({ set: 0, notSet: 0, unanswered: 1 });
+  // The periodic purge of expired sealed PINs leaves one whose change waits for its outcome.
+  await f.store.reveals.purgeExpired(new Date(f.clock.now));
+  expect((await table('reveals'))[0]!.sealed).toBeTruthy();
+  server.statusFails = false;
+  f.clock.advance(INTENT_LEASE_MS);
+  expect(await reconciler().sweep()).toEqual({ set: 1, notSet: 0, unanswered: 0 });
+  const [delivery] = await table('deliveries');
+  expect(Number(delivery!.expires_at)).toBe(f.clock.now + window);
+  expect(Number((await table('reveals'))[0]!.expires_at)).toBe(f.clock.now + window);
+  const card = await f.outbox.claim(delivery!.id, 'now');
+  const pin = (await f.desk.reveal(f.turn('anne'), card!.revealRef, true)).pin;
+  expect(pin).toBe(server.pins.get((await f.user('kmyer')).id)!.pin);
+});
+
 it('the server never changed the PIN: no sealed PIN stays, and the addressee is told through the outbox', async () => {
   await leftBehind('no-answer-before');
   f.clock.advance(server.settlesWithinMs);

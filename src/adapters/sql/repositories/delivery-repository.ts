@@ -35,8 +35,13 @@ export class SqlDeliveryOutbox implements DeliveryOutbox {
       .execute();
   }
 
-  async release(id: string, now: Date): Promise<void> {
-    await this.db.updateTable('deliveries').set({ state: 'pending', next_attempt_at: now.getTime() }).where('id', '=', id).where('state', '=', 'held').execute();
+  async release(id: string, now: Date, expiresAt?: Date): Promise<void> {
+    await this.db
+      .updateTable('deliveries')
+      .set({ state: 'pending', next_attempt_at: now.getTime(), ...(expiresAt ? { expires_at: expiresAt.getTime() } : {}) })
+      .where('id', '=', id)
+      .where('state', '=', 'held')
+      .execute();
   }
 
   async releaseAsNotice(id: string, notice: DeliveryNotice, now: Date, expiresAt: Date): Promise<void> {

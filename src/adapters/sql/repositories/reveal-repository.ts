@@ -61,12 +61,18 @@ export class SqlRevealVault implements RevealVault {
     await this.db.deleteFrom('reveals').where('id', '=', id).execute();
   }
 
+  async extend(id: string, expiresAt: Date): Promise<void> {
+    await this.db.updateTable('reveals').set({ expires_at: expiresAt.getTime() }).where('id', '=', id).where('expires_at', '<', expiresAt.getTime()).execute();
+  }
+
   async purgeExpired(now: Date): Promise<number> {
     const result = await this.db
       .updateTable('reveals')
       .set({ sealed: null })
       .where('expires_at', '<=', now.getTime())
       .where('sealed', 'is not', null)
+      // A PIN whose change still waits for its outcome may yet be set: its sealed copy stays.
+      .where('id', 'not in', this.db.selectFrom('pin_intents').select('reveal_id'))
       .executeTakeFirst();
     return Number(result.numUpdatedRows);
   }
