@@ -1,5 +1,5 @@
 // What PinDesk keeps. Everything that matters across restarts or between instances lives here,
-// never only in memory. One schema, SQLite by default; PostgreSQL is issue 14.
+// never only in memory. One schema: SQLite by default, PostgreSQL with DATABASE_URL (several instances).
 import type { PinPolicy, PolicyIdentity } from '../domain/policy.js';
 import type { PinRequest, RequestState } from '../domain/pin-request.js';
 import type { UserSearch } from '../domain/user-search.js';
