@@ -147,7 +147,7 @@ describe('a bot killed between approval and delivery', () => {
     expect(await say(url, 'anne', { text: 'approvals here', conversation: { id: 'emulator-approvals' } })).toBe(200);
     expect(await say(url, 'kmyer', { text: 'reset my pin - new phone' })).toBe(200);
     const approval = cardsIn('emulator-approvals').at(-1)!.activity.attachments[0].content;
-    const approve = findAction(approval, 'Approve');
+    const approve = action(approval, 'Approve');
 
     // Ken's chat takes new messages but never answers: the approval commits, the card hangs in flight.
     connector.fail({ match: (m, p) => m === 'POST' && p.startsWith('/v3/conversations/emulator-kmyer/activities'), hang: true });
@@ -169,23 +169,10 @@ describe('a bot killed between approval and delivery', () => {
     const delivered = cardsIn('emulator-kmyer').filter((a) => JSON.stringify(a.activity).includes('Reveal PIN'));
     expect(delivered).toHaveLength(1);
     expect(rows(dataDir, 'select state from deliveries')).toEqual([{ state: 'delivered' }]);
-    const reveal = findAction(delivered[0]!.activity.attachments[0].content, 'Reveal PIN');
+    const reveal = action(delivered[0]!.activity.attachments[0].content, 'Reveal PIN');
     const before = connector.activities.length;
     expect(await say(url, 'kmyer', { value: reveal.data })).toBe(200);
     const shown = connector.activities.slice(before).find((a) => a.kind === 'update');
     expect(pinOnCard(shown?.activity.attachments[0].content)).toMatch(/^\d{5,}$/);
   }, 90_000);
 });
-
-function findAction(card: any, title: string): any {
-  let found: any;
-  const walk = (node: any) => {
-    if (found || !node || typeof node !== 'object') return;
-    if (Array.isArray(node)) return node.forEach(walk);
-    if (typeof node.type === 'string' && node.type.startsWith('Action.') && node.title === title) found = node;
-    for (const value of Object.values(node)) walk(value);
-  };
-  walk(card);
-  if (!found) throw new Error(`no ${title} on ${JSON.stringify(card)}`);
-  return found;
-}

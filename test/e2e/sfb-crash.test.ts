@@ -14,6 +14,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PACKAGE_ROOT } from '../../src/config.js';
 import { FakeConnector } from '../support/fake-connector.js';
+import { action } from '../support/harness.js';
 import { FakeSfb, fakeModulePath, pwsh, pwshAvailable } from '../support/sfb/pwsh.js';
 
 const KEN = 'sip:ken.myer@contoso.com';
@@ -188,7 +189,7 @@ describe.runIf(pwshAvailable())('PIN_AUTHORITY=sfb: the bot killed between the s
     // The attempt's one row, 'pending' while PinDesk checked, now holds the outcome.
     expect(rows("select outcome, reason from audit where action = 'set-pin' order by id")).toEqual([{ outcome: 'ok', reason: 'generated,reconciled' }]);
 
-    const reveal = findAction(card!.activity.attachments[0].content, 'Reveal PIN');
+    const reveal = action(card!.activity.attachments[0].content, 'Reveal PIN');
     const before = connector.activities.length;
     expect(await say(url, 'pilar', { value: reveal.data })).toBe(200);
     const pin = pinOnCard(connector.activities.slice(before).find((a) => a.kind === 'update')?.activity.attachments[0].content);
@@ -221,16 +222,3 @@ describe.runIf(pwshAvailable())('PIN_AUTHORITY=sfb: the bot killed between the s
     expect(kenOnServer()).toMatchObject({ PinSha256: null, LastPinChangeTime: null });
   }, 150_000);
 });
-
-function findAction(card: any, title: string): any {
-  let found: any;
-  const walk = (node: any) => {
-    if (found || !node || typeof node !== 'object') return;
-    if (Array.isArray(node)) return node.forEach(walk);
-    if (typeof node.type === 'string' && node.type.startsWith('Action.') && node.title === title) found = node;
-    for (const value of Object.values(node)) walk(value);
-  };
-  walk(card);
-  if (!found) throw new Error(`no ${title} on ${JSON.stringify(card)}`);
-  return found;
-}

@@ -3,20 +3,10 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SfbError } from '../../src/adapters/sfb/protocol.js';
-import { FakeSfb, pwshAvailable } from '../support/sfb/pwsh.js';
+import { FakeSfb, pwshAvailable, refusal } from '../support/sfb/pwsh.js';
 
 const KEN = 'sip:ken.myer@contoso.com';
 
-async function refusal(promise: Promise<unknown>): Promise<SfbError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof SfbError) return error;
-    throw error;
-  }
-  throw new Error('expected a refusal');
-}
 
 function alive(pid: number): boolean {
   try {

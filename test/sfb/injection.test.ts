@@ -5,8 +5,7 @@
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PowerShellWorker } from '../../src/adapters/sfb/powershell-worker.js';
-import { SfbError } from '../../src/adapters/sfb/protocol.js';
-import { FakeSfb, pwsh, pwshAvailable, workerScript } from '../support/sfb/pwsh.js';
+import { FakeSfb, pwsh, pwshAvailable, refusal, workerScript } from '../support/sfb/pwsh.js';
 
 const INJECTIONS = [
   'Ken"; Remove-CsUser -Identity x; "',
@@ -27,15 +26,6 @@ const INJECTIONS = [
   `${'x'.repeat(990)}; Remove-CsUser x`,
 ];
 
-async function refusal(promise: Promise<unknown>): Promise<SfbError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof SfbError) return error;
-    throw error;
-  }
-  throw new Error('expected a refusal');
-}
 
 describe.runIf(pwshAvailable())('Skype for Business worker: injection in values (real pwsh, fake module)', () => {
   let fake: FakeSfb;

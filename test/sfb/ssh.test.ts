@@ -4,22 +4,12 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SfbError } from '../../src/adapters/sfb/protocol.js';
-import { pwshAvailable, scriptHash } from '../support/sfb/pwsh.js';
+import { pwshAvailable, refusal, scriptHash } from '../support/sfb/pwsh.js';
 import { Sshd, sshdAvailable } from '../support/sfb/sshd.js';
 
 const KEN = 'sip:ken.myer@contoso.com';
 const sha = (text: string) => createHash('sha256').update(text).digest('hex');
 
-async function refusal(promise: Promise<unknown>): Promise<SfbError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof SfbError) return error;
-    throw error;
-  }
-  throw new Error('expected a refusal');
-}
 
 const proc = (pid: number, file: 'cmdline' | 'environ') => readFileSync(`/proc/${pid}/${file}`, 'utf8').split('\0').filter(Boolean);
 

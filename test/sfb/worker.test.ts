@@ -3,21 +3,11 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { PowerShellWorker } from '../../src/adapters/sfb/powershell-worker.js';
-import { SfbError } from '../../src/adapters/sfb/protocol.js';
-import { FakeSfb, pwshAvailable, scriptHash } from '../support/sfb/pwsh.js';
+import { FakeSfb, pwshAvailable, refusal, scriptHash } from '../support/sfb/pwsh.js';
 
 const KEN = 'sip:ken.myer@contoso.com';
 const sha = (text: string) => createHash('sha256').update(text).digest('hex');
 
-async function refusal(promise: Promise<unknown>): Promise<SfbError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof SfbError) return error;
-    throw error;
-  }
-  throw new Error('expected a refusal');
-}
 
 describe.runIf(pwshAvailable())('Skype for Business worker (real pwsh, fake module)', () => {
   let fake: FakeSfb;

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PowerShellWorker, workerEnvironment, type PowerShellWorkerOptions } from '../../../src/adapters/sfb/powershell-worker.js';
+import { SfbError } from '../../../src/adapters/sfb/protocol.js';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 export const workerScript = path.join(root, 'sfb/pindesk-worker.ps1');
@@ -115,4 +116,15 @@ export class FakeSfb {
 /** Runs a PowerShell snippet given as a file (test-side only, never with data from requests). */
 export function runPwshFile(file: string, args: string[] = []): string {
   return execFileSync(pwsh(), ['-NoLogo', '-NoProfile', '-NonInteractive', '-File', file, ...args], { encoding: 'utf8' });
+}
+
+/** The SfbError a call is refused with (fails the test when it succeeds or throws anything else). */
+export async function refusal(promise: Promise<unknown>): Promise<SfbError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof SfbError) return error;
+    throw error;
+  }
+  throw new Error('expected a refusal');
 }
