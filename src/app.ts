@@ -25,7 +25,7 @@ import { registerVerifyApi, VERIFY_NOT_APPLICABLE } from './http/verify-api.js';
 import { createLogger, RefusalLog } from './logger.js';
 import { checkStoreWritable } from './adapters/sql/open-store.js';
 import { checkReadiness } from './readiness.js';
-import { errorMessage } from './cards/error-messages.js';
+import { failureText } from './chat/render.js';
 
 export interface AppOptions {
   clock?: () => Date;
@@ -120,7 +120,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   adapter.use(new RefusalWatch(refusals));
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
     log.error({ err: error, channelId: context.activity.channelId, activityType: context.activity.type }, 'turn failed');
-    if (context.activity.type === 'message') await context.sendActivity(errorMessage(error)).catch(() => undefined);
+    if (context.activity.type === 'message') await context.sendActivity(failureText(error)).catch(() => undefined);
   };
   const courier = new CardCourier(adapter, config.app.id ?? '', outbox, log, clock);
   const background = new BackgroundWork(log);

@@ -4,7 +4,6 @@
 import { TurnContext, type Activity, type InvokeResponse } from 'botbuilder';
 import { nanoid } from 'nanoid';
 import type { Logger } from 'pino';
-import { errorMessage } from '../cards/error-messages.js';
 import { readCardData, Verbs, type AdaptiveCard, type CardData } from '../cards/elements.js';
 import { pinSetNote } from '../cards/pin-set-note.js';
 import { invokeCard, invokeMessage, postedIn } from './invoke-replies.js';
@@ -17,7 +16,7 @@ import type { BackgroundWork } from './background.js';
 import type { CardCourier } from './card-courier.js';
 import { callerOf, type CallerPolicy } from './caller.js';
 import { isShared, PrivateDelivery } from './conversation.js';
-import { cardMessage, renderError, renderResult, targetName, textMessage } from './render.js';
+import { cardMessage, failureText, renderError, renderResult, targetName, textMessage } from './render.js';
 import { messageText } from './message-text.js';
 import type { RequestMessenger } from './request-messenger.js';
 import { escapeMarkdown } from '../cards/markdown.js';
@@ -238,7 +237,7 @@ export class PinDeskBot {
       }
     } catch (error) {
       if (kind === 'invoke') {
-        await this.invokeReply(context, invokeMessage(errorMessage(error)));
+        await this.invokeReply(context, invokeMessage(failureText(error)));
         return undefined;
       }
       await this.sendError(context, error);

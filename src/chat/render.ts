@@ -9,7 +9,8 @@ import { pickerCard, usersFoundCard } from '../cards/user-list-cards.js';
 import { approvalCard, requesterCard, requestListCard } from '../cards/request-cards.js';
 import { auditCard, policiesCard, policyCard } from '../cards/policy-cards.js';
 import type { DeskResult } from '../desk/results.js';
-import { PinLockedError } from '../domain/errors.js';
+import { PinLockedError, StoreUnavailableError } from '../domain/errors.js';
+import { StoreUnreachable } from '../ports/store-unreachable.js';
 
 export function cardMessage(card: AdaptiveCard, summary?: string): Partial<Activity> {
   return { type: 'message', ...(summary ? { summary } : {}), attachments: [{ contentType: CARD_CONTENT_TYPE, content: card }] };
@@ -92,7 +93,12 @@ export function renderResult(result: DeskResult): Partial<Activity> {
 /** A refusal: the locked-PIN one is a card (it may offer "Unlock and set"), the rest is text. */
 export function renderError(error: unknown): Partial<Activity> {
   if (error instanceof PinLockedError) return cardMessage(pinLockedRefusalCard(error.user, error.unlockAndSetRef), 'PIN is locked');
-  return textMessage(errorMessage(error));
+  return textMessage(failureText(error));
+}
+
+/** What a user reads for a failure; the chat surface's own store use (conversation references) is not guarded, so its outages are translated here. */
+export function failureText(error: unknown): string {
+  return errorMessage(error instanceof StoreUnreachable ? new StoreUnavailableError(error.changed, error) : error);
 }
 
 /** The name of the user a result is about, for acknowledgements. */

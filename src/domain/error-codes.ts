@@ -16,6 +16,7 @@ export type ErrorCode =
   | 'bad-command'
   | 'directory-unavailable'
   | 'backend-error'
+  | 'store-unavailable'
   | 'out-of-scope'
   | 'self-approval'
   | 'rate-limited'

@@ -194,6 +194,26 @@ export class BackendError extends DeskError {
   }
 }
 
+/**
+ * PinDesk's own database could not be reached (PostgreSQL down, restarting or unreachable).
+ * `changed`: 'nothing' when the work never reached it or was rolled back with the lost connection;
+ * 'unknown' when the connection was lost while a write was being committed.
+ */
+export class StoreUnavailableError extends DeskError {
+  readonly code = 'store-unavailable';
+  override readonly outcome = 'failed' as const;
+  constructor(
+    readonly changed: 'nothing' | 'unknown',
+    cause?: unknown,
+  ) {
+    super('store unavailable', { cause });
+  }
+
+  override auditReason(): string {
+    return this.changed === 'unknown' ? `${this.code}:unknown` : this.code;
+  }
+}
+
 /** The caller holds the role, but not for this user: refused as if the role were missing. */
 export class OutOfScopeError extends DeskError {
   readonly code = 'out-of-scope';

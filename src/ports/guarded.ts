@@ -8,11 +8,12 @@
 //
 // Wiring is one line each: `guardDirectory(directory)`, `guardStore(store)`, `guardAuthority(authority)`,
 // `guardPolicies(policies)`.
-import { BackendError, DeskError, DirectoryUnavailableError } from '../domain/errors.js';
+import { BackendError, DeskError, DirectoryUnavailableError, StoreUnavailableError } from '../domain/errors.js';
 import type { Directory } from './directory.js';
 import type { PinAuthority } from './pin-authority.js';
 import type { PolicyAuthority } from './policy-authority.js';
 import type { Store } from './store.js';
+import { StoreUnreachable } from './store-unreachable.js';
 
 /** Turns any failure into a DeskError. */
 export type Translate = (failure: unknown) => DeskError;
@@ -91,9 +92,10 @@ const REPOSITORIES = {
   rateLimits: true,
 } as const satisfies Record<RepositoryKey, true>;
 
-/** A store whose failures, in every repository, are BackendError (DeskErrors pass through). */
+/** A store whose failures, in every repository, are BackendError, or StoreUnavailableError when its database could not be reached (DeskErrors pass through). */
 export function guardStore<S extends Store>(store: S, observe?: FailureObserver): S {
-  return guardMethods(store, translateWith((cause) => new BackendError(cause), observe), {
+  const wrap = (cause: unknown) => (cause instanceof StoreUnreachable ? new StoreUnavailableError(cause.changed, cause) : new BackendError(cause));
+  return guardMethods(store, translateWith(wrap, observe), {
     nested: Object.keys(REPOSITORIES) as RepositoryKey[],
     unguarded: ['ping', 'close'],
   });

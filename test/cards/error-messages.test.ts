@@ -21,6 +21,7 @@ import {
   PolicySettingError,
   RateLimitedError,
   SelfApprovalError,
+  StoreUnavailableError,
   UnknownCallerError,
   UserNotEnabledError,
   type ErrorCode,
@@ -143,6 +144,16 @@ const SAMPLES: { [C in ErrorCode]: ReadonlyArray<readonly [ErrorByCode[C], strin
     [
       new BackendError(undefined, { reason: 'the Skype for Business worker is not available.', changed: 'unlocked-set-unknown' }),
       "The PIN was unlocked, but I can't tell whether the new PIN was set: the Skype for Business worker is not available. Check with `pin status` before trying again.",
+    ],
+  ],
+  'store-unavailable': [
+    [
+      new StoreUnavailableError('nothing'),
+      "PinDesk's database isn't answering right now, so nothing was changed. Try again in a minute; if it keeps failing, tell your PinDesk administrator.",
+    ],
+    [
+      new StoreUnavailableError('unknown'),
+      "PinDesk lost its database connection while saving, so I can't tell whether that was saved. Once it is back, check before trying again (`pin status` for a PIN); a PIN that was set still gets its private PIN card then.",
     ],
   ],
   'out-of-scope': [

@@ -8,10 +8,12 @@ import type { PostgresSettings } from '../../database-settings.js';
 import { StartupError } from '../../startup-error.js';
 import { PinDeskPostgresDialect } from './dialects.js';
 import { migrateToLatest } from './migrate.js';
+import { outageAwarePool } from './postgres-outages.js';
 import { probeWrite } from './repositories/write-probe-repository.js';
 import type { Database } from './schema.js';
 import { SqlStore } from './sql-store.js';
 import { StoreNotWritableError } from './store-errors.js';
+import { StoreUnreachable } from '../../ports/store-unreachable.js';
 
 /** How long to wait for a connection (pool or server) before the operation fails as unavailable. */
 export const CONNECT_TIMEOUT_MS = 5_000;
@@ -48,7 +50,7 @@ export function postgresPool(settings: PostgresSettings): pg.Pool {
 }
 
 export async function openPostgresStore(settings: PostgresSettings): Promise<SqlStore> {
-  const db = new Kysely<Database>({ dialect: new PinDeskPostgresDialect({ pool: postgresPool(settings) }) });
+  const db = new Kysely<Database>({ dialect: new PinDeskPostgresDialect({ pool: outageAwarePool(postgresPool(settings)) }) });
   try {
     await migrateToLatest(db);
     await probeWrite(db, new Date());
@@ -71,7 +73,9 @@ export async function checkPostgresWritable(store: SqlStore, settings: PostgresS
 }
 
 /** What a PostgreSQL failure means, in words an operator can act on, with the server's own text and SQLSTATE. */
-export function postgresFailure(error: unknown): string {
+export function postgresFailure(failure: unknown): string {
+  // The driver's own error, not its StoreUnreachable wrapper.
+  const error = failure instanceof StoreUnreachable ? failure.cause : failure;
   const e = error as { code?: unknown; message?: unknown };
   const code = typeof e?.code === 'string' ? e.code : undefined;
   const text = error instanceof Error ? error.message : String(error);
