@@ -3,9 +3,10 @@
 // variable; the URL's password never appears in a message.
 import { ConfigError } from './config-error.js';
 import { readSetting } from './setting-values.js';
+import { anyDuration } from './setting-types.js';
 
 /** The variables read here (config.ts reads the rest). */
-export const DATABASE_VARIABLES = ['DATABASE_URL', 'DATABASE_POOL_SIZE', 'DATABASE_CA_FILE'] as const;
+export const DATABASE_VARIABLES = ['DATABASE_URL', 'DATABASE_POOL_SIZE', 'DATABASE_CA_FILE', 'DATABASE_STATEMENT_TIMEOUT', 'DATABASE_CONNECT_TIMEOUT'] as const;
 
 export type DatabaseSettings = { kind: 'sqlite' } | PostgresSettings;
 
@@ -17,11 +18,17 @@ export interface PostgresSettings {
   target: string;
   /** DATABASE_POOL_SIZE: connections per instance. */
   poolSize: number;
+  /** DATABASE_STATEMENT_TIMEOUT: longest a statement may run (waits for the store-wide lock included). */
+  statementTimeoutMs: number;
+  /** DATABASE_CONNECT_TIMEOUT: longest wait for a connection (the pool's or a new one) before the store counts as unavailable. */
+  connectTimeoutMs: number;
   /** From `sslmode` and DATABASE_CA_FILE: none, encrypted without checking the server, or verified (against the CA file, else the system's CAs). */
   tls: { mode: 'off' } | { mode: 'no-verify' } | { mode: 'verify'; ca?: Buffer | undefined };
 }
 
 export const DEFAULT_POOL_SIZE = 10;
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 15_000;
+export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 const MAX_POOL_SIZE = 100;
 
 /** sslmode values PinDesk accepts: `prefer` and `allow` could fall back to clear text, so they are refused. */
@@ -30,7 +37,7 @@ const SSL_MODES = ['disable', 'no-verify', 'require', 'verify-ca', 'verify-full'
 export function databaseSettings(env: NodeJS.ProcessEnv): DatabaseSettings {
   const raw = env.DATABASE_URL;
   if (raw === undefined) {
-    for (const name of ['DATABASE_POOL_SIZE', 'DATABASE_CA_FILE'] as const) {
+    for (const name of DATABASE_VARIABLES.slice(1)) {
       if (env[name] !== undefined) throw new ConfigError(`${name}: only used with DATABASE_URL (PostgreSQL); unset it, or set DATABASE_URL`);
     }
     return { kind: 'sqlite' };
@@ -67,6 +74,9 @@ export function databaseSettings(env: NodeJS.ProcessEnv): DatabaseSettings {
     url: url.toString(),
     target: `${url.hostname}:${url.port || '5432'}/${database}`,
     poolSize: poolSize(env.DATABASE_POOL_SIZE),
+    // Under a second, ordinary waits for the store-wide lock would fail; past the chat's own deadlines, nobody is left waiting.
+    statementTimeoutMs: timeout('DATABASE_STATEMENT_TIMEOUT', env.DATABASE_STATEMENT_TIMEOUT, DEFAULT_STATEMENT_TIMEOUT_MS, 1_000, 120_000),
+    connectTimeoutMs: timeout('DATABASE_CONNECT_TIMEOUT', env.DATABASE_CONNECT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT_MS, 1_000, 60_000),
     tls,
   };
 }
@@ -76,6 +86,13 @@ function poolSize(value: string | undefined): number {
   const size = Number(value.trim());
   if (!/^\d+$/.test(value.trim()) || size < 1 || size > MAX_POOL_SIZE) throw new ConfigError(`DATABASE_POOL_SIZE: a whole number from 1 to ${MAX_POOL_SIZE}, not "${value}"`);
   return size;
+}
+
+function timeout(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback;
+  const parsed = anyDuration.safeParse(value);
+  if (!parsed.success || parsed.data < min || parsed.data > max) throw new ConfigError(`${name}: a duration from ${min / 1000}s to ${max / 1000}s, like 15s, not "${value}"`);
+  return parsed.data;
 }
 
 function pemCertificates(name: string, file: string): Buffer {

@@ -23,8 +23,9 @@ describe('database settings', () => {
 
   it('DATABASE_URL selects PostgreSQL; the target names host, port and database, not the password', () => {
     const settings = databaseSettings({ DATABASE_URL: URL_, DATABASE_POOL_SIZE: '25' });
-    expect(settings).toEqual({ kind: 'postgres', url: URL_, target: 'db.example.org:6432/pindesk', poolSize: 25, tls: { mode: 'off' } });
-    expect(loadConfig({ DATABASE_URL: URL_ }).database).toMatchObject({ kind: 'postgres', poolSize: 10 });
+    expect(settings).toEqual({ kind: 'postgres', url: URL_, target: 'db.example.org:6432/pindesk', poolSize: 25, statementTimeoutMs: 15_000, connectTimeoutMs: 5_000, tls: { mode: 'off' } });
+    expect(loadConfig({ DATABASE_URL: URL_ }).database).toMatchObject({ kind: 'postgres', poolSize: 10, statementTimeoutMs: 15_000, connectTimeoutMs: 5_000 });
+    expect(databaseSettings({ DATABASE_URL: URL_, DATABASE_STATEMENT_TIMEOUT: '1m', DATABASE_CONNECT_TIMEOUT: '2s' })).toMatchObject({ statementTimeoutMs: 60_000, connectTimeoutMs: 2_000 });
     expect(databaseSettings({ DATABASE_URL: 'postgresql://u@h/d' })).toMatchObject({ target: 'h:5432/d' });
   });
 
@@ -47,6 +48,9 @@ describe('database settings', () => {
     [{ DATABASE_URL: `${URL_}?sslrootcert=/x.pem` }, /^DATABASE_URL: sslrootcert is not supported; use sslmode, and give the server's CA in DATABASE_CA_FILE/],
     [{ DATABASE_URL: `${URL_}?ssl=true` }, /^DATABASE_URL: ssl is not supported; use sslmode/],
     [{ DATABASE_URL: URL_, DATABASE_POOL_SIZE: '0' }, /^DATABASE_POOL_SIZE: a whole number from 1 to 100, not "0"/],
+    [{ DATABASE_URL: URL_, DATABASE_STATEMENT_TIMEOUT: '500ms' }, /^DATABASE_STATEMENT_TIMEOUT: a duration from 1s to 120s, like 15s, not "500ms"/],
+    [{ DATABASE_URL: URL_, DATABASE_CONNECT_TIMEOUT: 'soon' }, /^DATABASE_CONNECT_TIMEOUT: a duration from 1s to 60s, like 15s, not "soon"/],
+    [{ DATABASE_STATEMENT_TIMEOUT: '15s' }, /^DATABASE_STATEMENT_TIMEOUT: only used with DATABASE_URL/],
     [{ DATABASE_URL: URL_, DATABASE_POOL_SIZE: '101' }, /^DATABASE_POOL_SIZE: /],
     [{ DATABASE_URL: URL_, DATABASE_POOL_SIZE: 'ten' }, /^DATABASE_POOL_SIZE: /],
     [{ DATABASE_URL: URL_, DATABASE_CA_FILE: path.join(dir, 'missing.pem') }, /^DATABASE_CA_FILE: cannot read .*missing\.pem \(ENOENT\)/],

@@ -100,6 +100,17 @@ describe.runIf(postgresAvailable())('PostgreSQL outages', () => {
     expect(duplicate).toMatchObject({ code: '23505' });
   });
 
+  it('DATABASE_STATEMENT_TIMEOUT ends a statement that runs longer; that is a failure, not an outage', async () => {
+    const short = new Kysely<any>({ dialect: new PinDeskPostgresDialect({ pool: outageAwarePool(postgresPool(postgresSettings(url, { DATABASE_STATEMENT_TIMEOUT: '1s' }))) }) });
+    try {
+      const error = await failure(sql`select pg_sleep(3)`.execute(short));
+      expect(error).not.toBeInstanceOf(StoreUnreachable);
+      expect(error).toMatchObject({ code: '57014' });
+    } finally {
+      await short.destroy();
+    }
+  });
+
   it('a server that is down: nothing changed, StoreUnavailableError through the guard; the store recovers by itself', async () => {
     const store = await openPostgresStore(postgresSettings(await cluster.createDatabase()));
     const guarded = guardStore(store);

@@ -15,10 +15,6 @@ import { SqlStore } from './sql-store.js';
 import { StoreNotWritableError } from './store-errors.js';
 import { StoreUnreachable } from '../../ports/store-unreachable.js';
 
-/** How long to wait for a connection (pool or server) before the operation fails as unavailable. */
-export const CONNECT_TIMEOUT_MS = 5_000;
-/** Longest a statement may run, waits for the store-wide lock included (like SQLite's busy_timeout, with room). */
-export const STATEMENT_TIMEOUT_MS = 15_000;
 /** A session idle inside a transaction this long is ended by the server, releasing its locks. */
 const IDLE_IN_TRANSACTION_MS = 30_000;
 
@@ -37,8 +33,8 @@ export function postgresPool(settings: PostgresSettings): pg.Pool {
     max: settings.poolSize,
     ssl: settings.tls.mode === 'off' ? false : settings.tls.mode === 'no-verify' ? { rejectUnauthorized: false } : { rejectUnauthorized: true, ...(settings.tls.ca ? { ca: settings.tls.ca } : {}) },
     types,
-    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
-    statement_timeout: STATEMENT_TIMEOUT_MS,
+    connectionTimeoutMillis: settings.connectTimeoutMs,
+    statement_timeout: settings.statementTimeoutMs,
     idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_MS,
     keepAlive: true,
     application_name: 'pindesk',
