@@ -1,13 +1,15 @@
 // Structured JSON logs (pino). Nothing PIN-shaped gets through: message text and card values are
 // never passed to the logger, fields that could hold them are redacted, and error messages from
 // libraries have long digit runs masked before they are written.
+import { hostname } from 'node:os';
 import pino, { type DestinationStream, type Logger } from 'pino';
 
 export function createLogger(level: string, destination?: DestinationStream): Logger {
   return pino(
     {
       level,
-      base: { service: 'pindesk' },
+      // Host and process tell apart the instances sharing one database.
+      base: { service: 'pindesk', hostname: hostname(), pid: process.pid },
       redact: { paths: ['pin', '*.pin', 'text', '*.text', 'value', '*.value', 'body', '*.body', 'attachments', '*.attachments'], censor: '[redacted]' },
       serializers: { err: safeError },
     },
