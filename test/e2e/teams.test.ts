@@ -1,3 +1,5 @@
+// The Teams suite on the demo directory file, on SQLite and PostgreSQL.
 import { teamsSuite } from '../support/teams-suite.js';
+import { databaseEnv, eachStoreDialect } from '../support/store.js';
 
-teamsSuite('demo directory file', () => ({}));
+eachStoreDialect((dialect) => teamsSuite('demo directory file', () => databaseEnv(dialect)));

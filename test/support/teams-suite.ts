@@ -1,26 +1,21 @@
 // Teams as the Bot Connector presents it: roster look-ups for identity, Action.Execute invokes
 // answered with a card for the clicker only, channels with @mentions, private 1:1 delivery.
-// Parametrised by directory.
+// Parametrised by directory (and by store: the environment may name a PostgreSQL database).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import Database from 'better-sqlite3';
-import path from 'node:path';
 import { action, cardOf, cardText, invokeCard, sentText, startHarness, type Harness, type TeamsMember } from './harness.js';
 
-/** The newest audit record, read straight from the server's SQLite file. */
-function latestAudit(h: Harness): Record<string, unknown> {
-  const db = new Database(path.join(h.dataDir, 'pindesk.sqlite'), { readonly: true });
-  try {
-    return db.prepare('select actor, action, outcome, reason from audit order by id desc limit 1').get() as Record<string, unknown>;
-  } finally {
-    db.close();
-  }
+/** The newest audit record, read straight from the server's store. */
+async function latestAudit(h: Harness): Promise<Record<string, unknown>> {
+  const rows = await h.rows('select actor, action, outcome, reason from audit order by id desc limit 1');
+  expect(rows).toHaveLength(1);
+  return rows[0];
 }
 
-export function teamsSuite(directory: string, env: () => Record<string, string>): void {
+export function teamsSuite(directory: string, env: () => Record<string, string> | Promise<Record<string, string>>): void {
   describe(`Teams (${directory})`, () => {
     let h: Harness;
     beforeAll(async () => {
-      h = await startHarness(env());
+      h = await startHarness(await env());
     });
     afterAll(async () => h?.stop());
 
@@ -72,7 +67,7 @@ export function teamsSuite(directory: string, env: () => Record<string, string>)
           // Claims Anne's display name; the roster would have said who this really is.
           const turn = await h.teams({ id: '29:mallory', name: 'Anne Wallace', userPrincipalName: 'mallory@fabrikam.com' }).say('lock pin Ken Myer');
           expect(turn.sent[0]!.activity.text).toBe("I couldn't look you up in Teams just now, so I did nothing. Try again in a minute.");
-          const row = latestAudit(h);
+          const row = await latestAudit(h);
           expect(row).toMatchObject({ actor: '29:mallory', action: 'command', outcome: 'failed', reason: 'unknown-caller:roster-unavailable' });
           // The object id the activity carries still identifies a directory user.
           const veraId = await h.userId('vera');
