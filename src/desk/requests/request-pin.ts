@@ -61,7 +61,8 @@ async function requestPin(
   };
   // Counted and created in one transaction (one at a time on every instance): asks that race on
   // two instances, with a withdrawal between them, cannot both pass the daily limit.
-  const outcome = await atomically(async ({ store: tx }) => {
+  type Outcome = { pending: PinRequest } | { created: PinRequest; expired: PinRequest | undefined };
+  const outcome = await atomically(async ({ store: tx }): Promise<Outcome> => {
     const today = await tx.requests.countSince(requester.id, new Date(now.getTime() - REQUEST_WINDOW_MS));
     if (today >= requestsPerDay) {
       const pending = await tx.requests.pendingOf(requester.id);
