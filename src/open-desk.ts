@@ -162,15 +162,19 @@ export function assembleDesk<S extends Store>(
 ): AssembledDesk {
   const { authorityIn, decorateStore, policies, ...rest } = ports;
   const wrap = (store: Store) => guardStore(decorateStore ? decorateStore(store) : store, observe.store);
+  // The built-in policies read the (guarded, decorated) store, as every other use of it does.
+  const policiesOf = (store: Store) => guardPolicies(policies ?? new BuiltInPolicies(store.policies), observe.authority);
   const atomically: Atomically = (work) =>
-    guardStore(ports.store, observe.store).transaction((tx) => work({ store: wrap(tx), authority: guardAuthority(authorityIn(tx), observe.authority) }));
+    guardStore(ports.store, observe.store).transaction((tx) => {
+      const store = wrap(tx);
+      return work({ store, authority: guardAuthority(authorityIn(tx), observe.authority), policies: policiesOf(store) });
+    });
   const store = wrap(ports.store);
   const deps: DeskDependencies = {
     ...rest,
     directory: guardDirectory(ports.directory, observe.directory),
     authority: guardAuthority(ports.authority, observe.authority),
-    // The built-in policies read the (guarded, decorated) store, as every other use of it does.
-    policies: guardPolicies(policies ?? new BuiltInPolicies(store.policies), observe.authority),
+    policies: policiesOf(store),
     store,
     atomically,
   };

@@ -9,6 +9,7 @@ import type { PolicyStore } from '../ports/store.js';
 export class BuiltInPolicies implements PolicyAuthority {
   readonly name = 'built-in';
   readonly history = 'pindesk' as const;
+  readonly joinsStoreTransaction = true;
 
   constructor(private readonly store: PolicyStore) {}
 

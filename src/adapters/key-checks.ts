@@ -9,6 +9,7 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { ConfigError } from '../config.js';
 import { keyCheckValue, type KeyPurpose } from '../security/key-check.js';
+import { inTransaction } from './sql/in-transaction.js';
 import { SqlKeyChecks } from './sql/repositories/key-check-repository.js';
 import type { Database } from './sql/schema.js';
 
@@ -28,9 +29,16 @@ const CONSEQUENCE: Record<KeyPurpose, string> = {
   seal: 'PINs waiting to be revealed would not open',
 };
 
-/** Checks (and on first use records) the keys against the store; throws ConfigError naming the variable. */
-export async function checkKeys(db: Kysely<Database>, keys: readonly KeyInUse[], where: string, log: Logger, now: Date): Promise<void> {
-  const checks = new SqlKeyChecks(db);
+/**
+ * Checks (and on first use records) the keys against the store; throws ConfigError naming the
+ * variable. One transaction (one at a time across instances): two instances starting together on
+ * an empty store with different keys cannot both find nothing recorded and both start.
+ */
+export function checkKeys(db: Kysely<Database>, keys: readonly KeyInUse[], where: string, log: Logger, now: Date): Promise<void> {
+  return inTransaction(db, (tx) => checkKeysIn(new SqlKeyChecks(tx), keys, where, log, now));
+}
+
+async function checkKeysIn(checks: SqlKeyChecks, keys: readonly KeyInUse[], where: string, log: Logger, now: Date): Promise<void> {
   for (const key of keys) {
     const stored = await checks.stored(key.purpose);
     const current = keyCheckValue(key.current, key.purpose);

@@ -17,6 +17,11 @@ export interface PolicyAuthority {
    * keeps the history and skips it for a PIN an administrator sets (so PinDesk cannot apply it).
    */
   readonly history: 'pindesk' | 'server';
+  /**
+   * True when the policies are rows of the store (the built-in authority): a change reads and
+   * writes them in one store transaction. A server's are changed outside any transaction.
+   */
+  readonly joinsStoreTransaction?: boolean;
   /** Every policy, by PinDesk identity (`Global`, `site:Redmond`, `tag:StrictPin`). */
   policies(): Promise<ReadonlyMap<PolicyIdentity, PinPolicy>>;
   /**

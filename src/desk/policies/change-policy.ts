@@ -5,11 +5,12 @@ import { CommandSyntaxError, PolicyConflictError } from '../../domain/errors.js'
 import { changeFromParameters, changeFromWords, describeChange, applyPolicyChange, parsePolicyIdentity } from '../../domain/policy-admin.js';
 import { tokenizePowerShell } from '../../domain/grammar/powershell-tokens.js';
 import { unquote } from '../../domain/grammar/normalize.js';
-import { GLOBAL_DEFAULTS, GLOBAL_POLICY_IDENTITY, sitePolicyIdentity, type PinPolicy } from '../../domain/policy.js';
+import { GLOBAL_DEFAULTS, GLOBAL_POLICY_IDENTITY, sitePolicyIdentity, type PinPolicy, type PolicyIdentity } from '../../domain/policy.js';
+import type { PolicyAuthority } from '../../ports/policy-authority.js';
 import type { CliArguments, CommandOf, PlainEntry } from '../commands/command-entry.js';
 import type { DeskServices } from '../dependencies.js';
 import type { DeskResult } from '../results.js';
-import type { UseCaseContext } from '../turn.js';
+import type { AuditScope, UseCaseContext } from '../turn.js';
 
 type PolicyChangeCommand = CommandOf<'new-policy' | 'set-policy' | 'remove-policy'>;
 
@@ -138,20 +139,31 @@ export const removePolicyCommand: PlainEntry<'remove-policy'> = {
   run: (services, ctx, command) => changePolicy(services, ctx, command),
 };
 
-async function changePolicy({ policies, directory }: Pick<DeskServices, 'policies' | 'directory'>, { scope }: UseCaseContext, command: PolicyChangeCommand): Promise<DeskResult> {
-  let identity = command.policy;
+async function changePolicy(services: Pick<DeskServices, 'policies' | 'directory' | 'atomically'>, { scope }: UseCaseContext, command: PolicyChangeCommand): Promise<DeskResult> {
+  scope.target = command.policy;
+  const identity = await namedAsTheDirectory(services, command.policy);
   scope.target = identity;
+  // Read, changed and written back as one (policies in the store: one transaction, one at a time
+  // across instances), or a change made meanwhile on another instance would be silently undone.
+  const { policies, atomically } = services;
+  return policies.joinsStoreTransaction ? atomically((tx) => applyChange(tx.policies, identity, command, scope)) : applyChange(policies, identity, command, scope);
+}
+
+/**
+ * A site policy named as the directory spells the site: policies are looked up by exact identity,
+ * so `site:redmond` would otherwise be kept beside `site:Redmond` and govern nobody.
+ */
+async function namedAsTheDirectory({ directory }: Pick<DeskServices, 'directory'>, identity: PolicyIdentity): Promise<PolicyIdentity> {
+  if (!identity.startsWith('site:')) return identity;
+  const site = identity.slice('site:'.length);
+  const sites = await directory.sites();
+  const known = sites.find((s) => s.toLowerCase() === site.toLowerCase());
+  if (known === undefined) throw new PolicyConflictError(identity, 'unknown-site', sites);
+  return sitePolicyIdentity(known);
+}
+
+async function applyChange(policies: PolicyAuthority, identity: PolicyIdentity, command: PolicyChangeCommand, scope: AuditScope): Promise<DeskResult> {
   const all = await policies.policies();
-  if (identity.startsWith('site:')) {
-    const site = identity.slice('site:'.length);
-    const sites = await directory.sites();
-    const known = sites.find((s) => s.toLowerCase() === site.toLowerCase());
-    if (known === undefined) throw new PolicyConflictError(identity, 'unknown-site', sites);
-    // Named as the directory spells the site: policies are looked up by exact identity, so
-    // `site:redmond` would otherwise be kept beside `site:Redmond` and govern nobody.
-    identity = sitePolicyIdentity(known);
-    scope.target = identity;
-  }
   const before = all.get(identity);
   let policy: PinPolicy;
   let change: 'created' | 'changed';

@@ -3,8 +3,11 @@ import { CommandSyntaxError, PolicyConflictError } from '../../domain/errors.js'
 import { identityParam, policyName, requireIdentity } from '../../domain/grammar/arguments.js';
 import { parsePolicyIdentity } from '../../domain/policy-admin.js';
 import { tagPolicyIdentity } from '../../domain/policy.js';
-import { summarize } from '../../domain/user.js';
-import type { TargetedEntry } from '../commands/command-entry.js';
+import { summarize, type DirectoryUser } from '../../domain/user.js';
+import type { PolicyAuthority } from '../../ports/policy-authority.js';
+import type { CommandOf, TargetedEntry } from '../commands/command-entry.js';
+import type { DeskResult } from '../results.js';
+import type { AuditScope } from '../turn.js';
 
 export const grantPolicyCommand: TargetedEntry<'grant-policy'> = {
   kind: 'grant-policy',
@@ -62,18 +65,23 @@ export const grantPolicyCommand: TargetedEntry<'grant-policy'> = {
       build: (args) => ({ kind: 'grant-policy', policyName: undefined, identity: args.required(args.positionals.join(' ') || undefined, 'policy revoke <identity>') }),
     },
   ],
-  run: async ({ policies }, { scope }, command, user) => {
-    const all = await policies.policies();
-    const { policyName } = command;
-    if (policyName !== undefined && !all.has(tagPolicyIdentity(policyName))) {
-      throw new PolicyConflictError(tagPolicyIdentity(policyName), 'missing', [...all.keys()].filter((k) => k.startsWith('tag:')));
-    }
-    const before = (await policies.governing(user, all)).grantedTag;
-    await policies.grant(user, policyName);
-    scope.action = policyName === undefined ? 'revoke-policy' : 'grant-policy';
-    scope.reason = JSON.stringify({ PinPolicy: [before ?? null, policyName ?? null] });
-    // Read again: where the user falls back to (site or Global) is the authority's to say.
-    const { grantedTag: _tag, ...effective } = await policies.governing(user, all);
-    return { kind: 'policy-granted', user: summarize(user), policyName, effective };
-  },
+  // The policy's existence checked and the grant written as one (policies in the store: one
+  // transaction), so a policy removed meanwhile on another instance is not granted.
+  run: ({ policies, atomically }, { scope }, command, user) =>
+    policies.joinsStoreTransaction ? atomically((tx) => grant(tx.policies, scope, command, user)) : grant(policies, scope, command, user),
 };
+
+async function grant(policies: PolicyAuthority, scope: AuditScope, command: CommandOf<'grant-policy'>, user: DirectoryUser): Promise<DeskResult> {
+  const all = await policies.policies();
+  const { policyName } = command;
+  if (policyName !== undefined && !all.has(tagPolicyIdentity(policyName))) {
+    throw new PolicyConflictError(tagPolicyIdentity(policyName), 'missing', [...all.keys()].filter((k) => k.startsWith('tag:')));
+  }
+  const before = (await policies.governing(user, all)).grantedTag;
+  await policies.grant(user, policyName);
+  scope.action = policyName === undefined ? 'revoke-policy' : 'grant-policy';
+  scope.reason = JSON.stringify({ PinPolicy: [before ?? null, policyName ?? null] });
+  // Read again: where the user falls back to (site or Global) is the authority's to say.
+  const { grantedTag: _tag, ...effective } = await policies.governing(user, all);
+  return { kind: 'policy-granted', user: summarize(user), policyName, effective };
+}

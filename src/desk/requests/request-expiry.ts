@@ -38,13 +38,20 @@ export async function loadRequest({ store }: Pick<DeskServices, 'store'>, reques
   return request;
 }
 
-/** A press on a stale card: the current state, nothing changed. Expires it if its time is up. */
+/**
+ * A press on a stale card: the current state, nothing changed. Expires it if its time is up — and
+ * says 'expired' (the cards are redrawn, the requester told) only if this press expired it: a
+ * sweep or a press on another instance that did so first has told everyone already.
+ */
 export async function unchangedRequest(deps: ViewDeps, request: PinRequest, scope: AuditScope): Promise<DeskResult> {
   let current = request;
+  let expiredHere = false;
   if (current.state === 'pending' && current.expiresAt <= deps.clock()) {
-    current = (await expireRequest(deps, current)) ?? (await deps.store.requests.get(request.id)) ?? request;
+    const expired = await expireRequest(deps, current);
+    expiredHere = expired !== undefined;
+    current = expired ?? (await deps.store.requests.get(request.id)) ?? request;
   }
   scope.outcome = 'refused';
   scope.reason = `stale:${current.state}`;
-  return { kind: 'request-updated', view: await requestView(deps, current), change: current.state === 'expired' && request.state === 'pending' ? 'expired' : 'unchanged' };
+  return { kind: 'request-updated', view: await requestView(deps, current), change: expiredHere ? 'expired' : 'unchanged' };
 }

@@ -33,11 +33,11 @@ export const requestPinCommand: PlainEntry<'request-pin'> = {
 };
 
 async function requestPin(
-  services: Pick<DeskServices, 'store' | 'clock' | 'directory' | 'authority' | 'policies' | 'settings'>,
+  services: Pick<DeskServices, 'store' | 'clock' | 'directory' | 'authority' | 'policies' | 'settings' | 'atomically'>,
   { turn, caller, scope }: UseCaseContext,
   command: CommandOf<'request-pin'>,
 ): Promise<DeskResult> {
-  const { store, clock } = services;
+  const { store, clock, atomically } = services;
   const { requestTtlMs, requestsPerDay } = services.settings.selfService;
   const requester = caller.user;
   scope.target = requester.userPrincipalName;
@@ -48,8 +48,6 @@ async function requestPin(
   const existing = await store.requests.pendingOf(requester.id);
   if (existing && existing.expiresAt > clock()) return { kind: 'request-exists', view: await requestView(services, existing, requester) };
   const now = clock();
-  const today = await store.requests.countSince(requester.id, new Date(now.getTime() - REQUEST_WINDOW_MS));
-  if (today >= requestsPerDay) throw new RateLimitedError('requests-per-day', requestsPerDay);
   const request: PinRequest = {
     id: nanoid(),
     kind: command.action,
@@ -61,13 +59,30 @@ async function requestPin(
     createdAt: now,
     expiresAt: new Date(now.getTime() + requestTtlMs),
   };
-  // A pending request past its time is expired here, and its cards are redrawn by the surface.
-  const expired = existing ? await expireRequest(services, existing) : undefined;
-  if ((await store.requests.create(request)) === 'exists') {
-    const pending = await store.requests.pendingOf(requester.id);
-    if (pending) return { kind: 'request-exists', view: await requestView(services, pending, requester) };
-  }
+  // Counted and created in one transaction (one at a time on every instance): asks that race on
+  // two instances, with a withdrawal between them, cannot both pass the daily limit.
+  type Outcome = { pending: PinRequest } | { created: PinRequest; expired: PinRequest | undefined };
+  const outcome = await atomically(async ({ store: tx }): Promise<Outcome> => {
+    const today = await tx.requests.countSince(requester.id, new Date(now.getTime() - REQUEST_WINDOW_MS));
+    if (today >= requestsPerDay) {
+      const pending = await tx.requests.pendingOf(requester.id);
+      if (pending && pending.expiresAt > now) return { pending };
+      throw new RateLimitedError('requests-per-day', requestsPerDay);
+    }
+    // A pending request past its time is expired here, and its cards are redrawn by the surface.
+    const expired = existing ? await expireRequest({ store: tx, clock }, existing) : undefined;
+    // One pending request each (a unique index): one in the way is the answer; one withdrawn
+    // between the insert and the read no longer is (the count cannot change meanwhile).
+    for (let attempt = 1; ; attempt++) {
+      if ((await tx.requests.create(request)) === 'created') return { created: request, expired };
+      const pending = await tx.requests.pendingOf(requester.id);
+      if (pending) return { pending };
+      if (attempt === 3) throw new Error('pin_requests: an insert kept conflicting with a pending request that is not there');
+    }
+  });
+  if ('pending' in outcome) return { kind: 'request-exists', view: await requestView(services, outcome.pending, requester) };
   scope.action = 'request-created';
   scope.reason = `${request.kind}:${request.id}`;
+  const { expired } = outcome;
   return { kind: 'request-created', view: await requestView(services, request, requester), expired: expired && (await requestView(services, expired, requester)) };
 }
