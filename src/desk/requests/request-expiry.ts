@@ -1,5 +1,6 @@
 // Pending requests whose time is up become expired — by the sweep, or on the spot when someone
-// acts on one — each exactly once (compare-and-set), each audited.
+// acts on one — each exactly once (compare-and-set), each audited in the same transaction (a crash
+// between them would leave an expiry nobody recorded).
 import { CardExpiredError } from '../../domain/errors.js';
 import type { PinRequest } from '../../domain/pin-request.js';
 import type { DeskServices } from '../dependencies.js';
@@ -11,19 +12,24 @@ type ExpiryDeps = Pick<DeskServices, 'store' | 'clock'>;
 
 /** Every due request, expired now; the surface redraws their cards. Store-driven: survives restarts. */
 export async function expireDueRequests(deps: ViewDeps): Promise<RequestView[]> {
-  const expired = await deps.store.requests.expireDue(deps.clock());
-  for (const request of expired) await auditExpiry(deps, request);
+  const expired = await deps.store.transaction(async (store) => {
+    const due = await store.requests.expireDue(deps.clock());
+    for (const request of due) await auditExpiry({ store, clock: deps.clock }, request);
+    return due;
+  });
   return Promise.all(expired.map((r) => requestView(deps, r)));
 }
 
 /** Expires one pending request whose time is up; undefined if someone else did first. */
 export async function expireRequest(deps: ExpiryDeps, request: PinRequest): Promise<PinRequest | undefined> {
-  const { store, clock } = deps;
+  const { clock } = deps;
   const now = clock();
-  if (!(await store.requests.decide(request.id, 'expired', { decidedAt: now }, now))) return undefined;
-  const expired = (await store.requests.get(request.id))!;
-  await auditExpiry(deps, expired);
-  return expired;
+  return deps.store.transaction(async (store) => {
+    if (!(await store.requests.decide(request.id, 'expired', { decidedAt: now }, now))) return undefined;
+    const expired = (await store.requests.get(request.id))!;
+    await auditExpiry({ store, clock }, expired);
+    return expired;
+  });
 }
 
 async function auditExpiry({ store, clock }: ExpiryDeps, request: PinRequest): Promise<void> {

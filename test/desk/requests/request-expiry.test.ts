@@ -82,3 +82,20 @@ it('asking again after the time is up expires the old request (once) and creates
   expect(await f.requests.expireDue()).toEqual([]);
   expect(await expiries()).toHaveLength(1);
 });
+
+it('an expiry whose audit record cannot be written does not happen: the request stays pending, expired later with its record', async () => {
+  f = await deskFixture();
+  const id = await ask('kmyer');
+  f.clock.advance(TTL + 1);
+  // A real failure at the database: the audit insert of an expiry is refused.
+  const { sql } = await import('kysely');
+  await sql`create trigger refuse_expiry_audit before insert on audit when new.action = 'request-expired' begin select raise(abort, 'audit refused'); end`.execute(f.store.db);
+  await expect(f.requests.expireDue()).rejects.toThrow();
+  // A press that would expire it on the spot fails the same way, and changes nothing either.
+  await expect(f.desk.decideRequest(f.turn('anne'), id, 'approve')).rejects.toMatchObject({ code: 'backend-error' });
+  expect(await stateOf(id)).toBe('pending');
+  expect(await expiries()).toEqual([]);
+  await sql`drop trigger refuse_expiry_audit`.execute(f.store.db);
+  expect((await f.requests.expireDue()).map((v) => v.request.id)).toEqual([id]);
+  expect(await expiries()).toHaveLength(1);
+});
