@@ -76,7 +76,7 @@ function publicCloudWith(metadata: NonNullable<AppOptions['tokenMetadata']>): Re
   };
 }
 
-/** How often PIN cards waiting in the outbox are tried again (each has its own backoff). */
+/** How often PIN cards and request notices waiting in their outboxes are tried again (each has its own backoff). */
 const DELIVERY_INTERVAL_MS = 2_000;
 
 export async function startApp(config: Config, options: AppOptions = {}): Promise<App> {
@@ -200,8 +200,11 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   // SWEEP_INTERVAL: how often expiry runs (sealed secrets, choices, requests; each click also checks the time).
   const sweeper = setInterval(() => sweep().catch((err: unknown) => log.error({ err }, 'sweep failed')), config.timers.sweepIntervalMs);
   sweeper.unref();
-  // The outbox survives restarts: what was not delivered before is tried again from here.
-  const deliverer = setInterval(() => courier.sweep().catch((err: unknown) => log.error({ err }, 'PIN card delivery failed')), DELIVERY_INTERVAL_MS);
+  // The outboxes survive restarts: PIN cards and request notices not delivered before are tried again from here.
+  const deliverer = setInterval(() => {
+    courier.sweep().catch((err: unknown) => log.error({ err }, 'PIN card delivery failed'));
+    requests.retryDue().catch((err: unknown) => log.error({ err }, 'request notice delivery failed'));
+  }, DELIVERY_INTERVAL_MS);
   deliverer.unref();
   const idle = async () => {
     await background.idle();

@@ -1,18 +1,18 @@
 // Carries the self-service flow to everyone involved: approval cards to the approval channels and
 // approvers' 1:1 chats, the new PIN's card to the requester alone, and a redraw of every card of a
-// request whenever its state changes. All the addresses come from the store, so a restart between
-// any two steps loses nothing.
+// request whenever its state changes (with a note to the requester), from the store's outboxes. All
+// the addresses come from the store, so a restart between any two steps loses nothing.
 import type { Activity, CloudAdapter, TurnContext } from 'botbuilder';
 import type { Logger } from 'pino';
-import { approvalCard, requesterCard } from '../cards/request-cards.js';
+import { approvalCard } from '../cards/request-cards.js';
 import type { CardLocations } from '../desk/card-locations.js';
 import type { RequestDelivery } from '../desk/requests/request-delivery.js';
 import type { IssuedPin, RequestView } from '../desk/results.js';
 import type { PostedCard } from '../ports/store.js';
-import { escapeMarkdown } from '../cards/markdown.js';
 import type { CardCourier } from './card-courier.js';
 import { continueTurn } from './continue-turn.js';
-import { cardMessage, textMessage } from './render.js';
+import { NoticeCarrier } from './notice-carrier.js';
+import { cardMessage } from './render.js';
 
 export class RequestMessenger {
   constructor(
@@ -22,6 +22,7 @@ export class RequestMessenger {
     private readonly cards: CardLocations,
     private readonly courier: Pick<CardCourier, 'deliverNow'>,
     private readonly log: Logger,
+    private readonly carrier = new NoticeCarrier(adapter, appId, requests, cards, log),
   ) {}
 
   /** Posts the approval card everywhere approvers look; returns how many places that was. */
@@ -39,25 +40,28 @@ export class RequestMessenger {
     return posted;
   }
 
-  /** After a decision, cancellation or expiry: the PIN to the requester, every card redrawn, a word to the requester. */
+  /**
+   * After a decision, cancellation or expiry: the PIN to the requester, then what the change owes
+   * people — every card redrawn, a word to the requester — from the store's notice outbox, so a
+   * failure or a crash here is carried later by the sweep of any instance (notice-carrier.ts).
+   */
   async settle(view: RequestView, change: 'approved' | 'denied' | 'cancelled' | 'expired' | 'unchanged', pin?: IssuedPin): Promise<void> {
-    const { request } = view;
-    const cards = await this.cards.ofRequest(request.id);
-    const requesterConversation = cards.find((c) => c.audience === 'requester')?.card.conversation;
+    // A press on a stale card changed nothing: redraw what is there, once, best effort.
+    if (change === 'unchanged') return this.carrier.redraw(view);
     // The PIN was set with its card in the outbox; one try now (the courier keeps trying after).
     const delivery = pin ? (pin.deliveryId ? await this.courier.deliverNow(pin.deliveryId) : 'failed') : undefined;
-    const shown: RequestView = delivery ? { ...view, delivery } : view;
-    for (const { audience, card } of cards) {
-      const message = cardMessage(audience === 'requester' ? requesterCard(shown) : approvalCard(shown));
-      await this.update(card, message).catch((err: unknown) => this.log.warn({ err, requestId: request.id }, 'could not update a request card'));
-    }
-    const note = requesterNote(shown, change);
-    if (note && requesterConversation) await this.send(requesterConversation, textMessage(note)).catch((err: unknown) => this.log.warn({ err, requestId: request.id }, 'could not tell the requester'));
+    await this.carrier.carryNow(view.request.id, delivery);
   }
 
-  /** Expires requests whose time is up and tells everyone (run on a timer; safe on many instances). */
+  /** Expires requests whose time is up, and carries every notice due (run on a timer; safe on many instances). */
   async sweep(): Promise<void> {
-    for (const view of await this.requests.expireDue()) await this.settle(view, 'expired');
+    await this.requests.expireDue();
+    await this.carrier.carryDue();
+  }
+
+  /** Notices due again (the frequent delivery timer). */
+  retryDue(): Promise<void> {
+    return this.carrier.carryDue();
   }
 
   private async send(reference: unknown, message: Partial<Activity>): Promise<PostedCard> {
@@ -69,32 +73,7 @@ export class RequestMessenger {
     return posted!;
   }
 
-  private async update(card: PostedCard, message: Partial<Activity>): Promise<void> {
-    if (!card.activityId) return;
-    await this.continueIn(card.conversation, async (context) => {
-      await context.updateActivity({ ...message, id: card.activityId });
-    });
-  }
-
   private continueIn(reference: unknown, logic: (context: TurnContext) => Promise<void>): Promise<void> {
     return continueTurn(this.adapter, this.appId, reference, logic);
-  }
-}
-
-function requesterNote(view: RequestView, change: string): string | undefined {
-  const { request } = view;
-  switch (change) {
-    case 'approved':
-      if (request.kind === 'unlock') return `Your dial-in PIN is unlocked (approved by ${request.decidedByName}). You can use it again.`;
-      if (view.delivery === 'delivered') return undefined;
-      if (view.delivery === undefined) return `Your request was approved by ${request.decidedByName}, but I could not set a new PIN. Ask your helpdesk.`;
-      if (view.delivery === 'pending') return `Your request was approved by ${request.decidedByName} and your new PIN is set, but I couldn't post its card yet. I'll keep trying — type \`my requests\` to get it now.`;
-      return `Your request was approved by ${request.decidedByName} and your new PIN is set, but its card could not be posted here. Type \`my requests\` to get it while it can still be revealed.`;
-    case 'denied':
-      return `Your request was denied by ${request.decidedByName}${request.decisionNote ? `: ${escapeMarkdown(request.decisionNote)}` : '.'}`;
-    case 'expired':
-      return 'Your PIN request expired before anyone decided. You can ask again with `reset my pin`.';
-    default:
-      return undefined;
   }
 }

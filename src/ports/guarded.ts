@@ -88,6 +88,7 @@ const REPOSITORIES = {
   conversations: true,
   searches: true,
   requests: true,
+  requestNotices: true,
   approvalChannels: true,
   rateLimits: true,
 } as const satisfies Record<RepositoryKey, true>;

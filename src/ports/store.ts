@@ -3,6 +3,7 @@
 import type { PinPolicy, PolicyIdentity } from '../domain/policy.js';
 import type { PinRequest, RequestState } from '../domain/pin-request.js';
 import type { UserSearch } from '../domain/user-search.js';
+import type { RequestNoticeStore } from './request-notice-store.js';
 
 export interface PolicyStore {
   policies(): Promise<ReadonlyMap<PolicyIdentity, PinPolicy>>;
@@ -274,6 +275,8 @@ export interface Store {
   conversations: ConversationStore;
   searches: SavedSearchStore;
   requests: RequestStore;
+  /** Redraws and notes still owed after a request changed (request-notice-store.ts). */
+  requestNotices: RequestNoticeStore;
   approvalChannels: ApprovalChannelStore;
   rateLimits: RateLimiter;
   /**

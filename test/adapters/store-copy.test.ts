@@ -31,6 +31,7 @@ async function fill(store: SqlStore): Promise<void> {
   await store.approvalChannels.register('19:x', 'msteams', { conversation: { id: '19:x' } }, 'a', now);
   await store.rateLimits.hit('k', 5, 60_000, now);
   await store.deliveries.enqueue({ id: 'd1', revealId: 'r1', addresseeId: 'a', conversation: { conversation: { id: 'c' } }, channelId: 'emulator', createdAt: now, expiresAt: later(10) });
+  await store.requestNotices.record({ id: 'n1', requestId: 'q1', change: 'denied', nextAttemptAt: now, giveUpAt: later(1_440), createdAt: now });
   await store.db.insertInto('key_checks').values({ purpose: 'seal', check_value: 'cv', first_used_at: now.getTime() }).execute();
   await store.intents.record({
     id: 'i1',

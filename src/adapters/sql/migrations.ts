@@ -228,4 +228,28 @@ export const migrations: Record<string, Migration> = {
       await db.schema.alterTable('deliveries').addColumn('notice', 'text').execute();
     },
   },
+  '0007-request-notices': {
+    async up(db: Kysely<any>) {
+      // What a request's change still owes people (cards redrawn, a note to the requester), written
+      // with the change; carried under a lease by one instance, retried until done or given up.
+      await db.schema
+        .createTable('request_notices')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('request_id', 'text', (c) => c.notNull())
+        .addColumn('change', 'text', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('next_attempt_at', 'bigint', (c) => c.notNull())
+        .addColumn('give_up_at', 'bigint', (c) => c.notNull())
+        .addColumn('leased_until', 'bigint')
+        .addColumn('lease_token', 'text')
+        .addColumn('note_sent_at', 'bigint')
+        .addColumn('dropped', 'text', (c) => c.notNull())
+        .addColumn('last_error', 'text')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('request_notices_due').on('request_notices').columns(['state', 'next_attempt_at']).execute();
+      await db.schema.createIndex('request_notices_request').on('request_notices').column('request_id').execute();
+    },
+  },
 };

@@ -83,6 +83,23 @@ export interface PinIntentRow {
   claimed_until: number | null;
 }
 
+export interface RequestNoticeRow {
+  id: string;
+  request_id: string;
+  change: string;
+  state: string;
+  attempts: number;
+  next_attempt_at: number;
+  give_up_at: number;
+  leased_until: number | null;
+  lease_token: string | null;
+  note_sent_at: number | null;
+  /** JSON list of what was given up (card activity ids, 'note'). */
+  dropped: string;
+  last_error: string | null;
+  created_at: number;
+}
+
 export interface ContinuationRow {
   id: string;
   actor_id: string;
@@ -185,6 +202,7 @@ export interface Database {
   rate_limits: RateLimitRow;
   deliveries: DeliveryRow;
   pin_intents: PinIntentRow;
+  request_notices: RequestNoticeRow;
   key_checks: KeyCheckRow;
   write_probe: WriteProbeRow;
 }

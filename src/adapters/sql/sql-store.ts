@@ -15,6 +15,7 @@ import type {
   DeliveryOutbox,
   IntentStore,
 } from '../../ports/store.js';
+import type { RequestNoticeStore } from '../../ports/request-notice-store.js';
 import type { Database } from './schema.js';
 import { SqlApprovalChannelStore } from './repositories/approval-channel-repository.js';
 import { SqlAuditLog } from './repositories/audit-repository.js';
@@ -25,6 +26,7 @@ import { SqlConversationStore } from './repositories/conversation-repository.js'
 import { SqlPolicyStore } from './repositories/policy-repository.js';
 import { SqlRateLimiter } from './repositories/rate-limit-repository.js';
 import { SqlRequestStore } from './repositories/request-repository.js';
+import { SqlRequestNoticeStore } from './repositories/request-notice-repository.js';
 import { SqlRevealVault } from './repositories/reveal-repository.js';
 import { SqlSavedSearchStore } from './repositories/saved-search-repository.js';
 
@@ -36,6 +38,7 @@ export class SqlStore implements Store {
   readonly conversations: ConversationStore;
   readonly searches: SavedSearchStore;
   readonly requests: RequestStore;
+  readonly requestNotices: RequestNoticeStore;
   readonly approvalChannels: ApprovalChannelStore;
   readonly rateLimits: RateLimiter;
   readonly deliveries: DeliveryOutbox;
@@ -45,6 +48,7 @@ export class SqlStore implements Store {
     this.intents = new SqlIntentStore(db);
     this.deliveries = new SqlDeliveryOutbox(db);
     this.requests = new SqlRequestStore(db);
+    this.requestNotices = new SqlRequestNoticeStore(db);
     this.approvalChannels = new SqlApprovalChannelStore(db);
     this.rateLimits = new SqlRateLimiter(db);
     this.searches = new SqlSavedSearchStore(db);

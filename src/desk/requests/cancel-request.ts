@@ -6,6 +6,7 @@ import type { DeskServices } from '../dependencies.js';
 import type { DeskResult } from '../results.js';
 import type { UseCaseContext } from '../turn.js';
 import { loadRequest, unchangedRequest } from './request-expiry.js';
+import { recordNotice } from './request-notices.js';
 import { requestView } from './request-view.js';
 
 export const cancelRequestCommand: PlainEntry<'cancel-request'> = {
@@ -20,7 +21,7 @@ export const cancelRequestCommand: PlainEntry<'cancel-request'> = {
 };
 
 export async function cancelRequest(
-  services: Pick<DeskServices, 'store' | 'clock' | 'directory' | 'authority' | 'policies'>,
+  services: Pick<DeskServices, 'store' | 'clock' | 'directory' | 'authority' | 'policies'> & { settings?: Pick<DeskServices['settings'], 'deliveryLeaseMs'> },
   { caller, scope }: UseCaseContext,
   requestId: string | undefined,
 ): Promise<DeskResult> {
@@ -30,7 +31,12 @@ export async function cancelRequest(
   scope.target = request.requesterUpn;
   if (request.requesterId !== caller.user.id) throw new NotAddresseeError(request.requesterName);
   const now = clock();
-  const won = await store.requests.decide(request.id, 'cancelled', { decidedAt: now, decidedById: caller.user.id, decidedByName: caller.user.displayName }, now);
+  // The withdrawal and what it owes people (redraws, request-notices.ts) commit together.
+  const won = await store.transaction(async (tx) => {
+    if (!(await tx.requests.decide(request.id, 'cancelled', { decidedAt: now, decidedById: caller.user.id, decidedByName: caller.user.displayName }, now))) return false;
+    await recordNotice(tx, request.id, 'cancelled', now, 'turn', services.settings?.deliveryLeaseMs);
+    return true;
+  });
   if (!won) return unchangedRequest(services, (await store.requests.get(request.id))!, scope);
   scope.action = 'request-cancelled';
   scope.reason = `${request.kind}:${request.id}`;

@@ -12,6 +12,7 @@ import type { DeliveryTarget } from '../shared/pin-issuer.js';
 import type { DeskResult, IssuedPin } from '../results.js';
 import type { UseCaseContext } from '../turn.js';
 import { loadRequest, unchangedRequest } from './request-expiry.js';
+import { recordNotice } from './request-notices.js';
 import { requestView } from './request-view.js';
 
 export async function decideRequest(
@@ -40,9 +41,18 @@ export async function decideRequest(
   const to = FINAL_STATE[decision];
   const decided = { decidedAt: now, decidedById: caller.user.id, decidedByName: caller.user.displayName, decisionNote: decision === 'deny' ? cleanReason(note) : undefined };
   // The decision is a compare-and-set; an approval commits with what it changes, and its record.
-  const claim = (tx: TransactionPorts) => tx.store.requests.decide(request.id, to, decided, now);
+  // What it owes people (redraws, the requester's note) is recorded with it (request-notices.ts).
+  const claim = async (tx: TransactionPorts) => {
+    if (!(await tx.store.requests.decide(request.id, to, decided, now))) return false;
+    await recordNotice(tx.store, request.id, to as 'approved' | 'denied', now, 'turn', services.settings.deliveryLeaseMs);
+    return true;
+  };
   // With a remote authority the claim commits before the server call; a clear refusal undoes it.
-  const reopen = (tx: TransactionPorts) => tx.store.requests.reopen(request.id, now);
+  const reopen = async (tx: TransactionPorts) => {
+    if (!(await tx.store.requests.reopen(request.id, now))) return false;
+    await tx.store.requestNotices.withdraw(request.id, 'approved');
+    return true;
+  };
   const record = { ...recordOf(scope, turn, now), action: `request-${to}`, reason: `${request.kind}:${request.id}` };
   let pin: IssuedPin | undefined;
   let won: boolean;
@@ -79,7 +89,7 @@ export async function decideRequest(
       onPending: (pending) => (scope.pending = pending),
     });
   } else {
-    won = await store.requests.decide(request.id, to, decided, now);
+    won = await atomically(claim);
   }
   if (!won) return unchangedRequest(services, (await store.requests.get(request.id))!, scope);
   scope.action = record.action;

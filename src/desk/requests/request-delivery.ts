@@ -4,10 +4,16 @@ import type { PinRequest } from '../../domain/pin-request.js';
 import type { DeskServices } from '../dependencies.js';
 import type { RequestView } from '../results.js';
 import { expireDueRequests } from './request-expiry.js';
+import { RequestNotices } from './request-notices.js';
 import { personalKey, requestView } from './request-view.js';
 
 export class RequestDelivery {
-  constructor(private readonly services: Pick<DeskServices, 'store' | 'clock' | 'directory' | 'authority' | 'policies' | 'settings'>) {}
+  /** What changes still owe people (the request-notice outbox). */
+  readonly notices: RequestNotices;
+
+  constructor(private readonly services: Pick<DeskServices, 'store' | 'clock' | 'directory' | 'authority' | 'policies' | 'settings'>) {
+    this.notices = new RequestNotices(services);
+  }
 
   /** Where approval cards for a new request go: approval channels, then approvers' 1:1 chats. */
   async approverConversations(request: PinRequest): Promise<unknown[]> {
@@ -26,7 +32,7 @@ export class RequestDelivery {
     return request ? requestView(this.services, request) : undefined;
   }
 
-  /** Housekeeping: expire requests whose time is up; the surface updates their cards. */
+  /** Housekeeping: expire requests whose time is up (each with its notice, which the surface carries). */
   expireDue(): Promise<RequestView[]> {
     return expireDueRequests(this.services);
   }

@@ -1,11 +1,13 @@
 // Pending requests whose time is up become expired — by the sweep, or on the spot when someone
-// acts on one — each exactly once (compare-and-set), each audited in the same transaction (a crash
-// between them would leave an expiry nobody recorded).
+// acts on one — each exactly once (compare-and-set), each audited, and what it owes people recorded
+// (request-notices.ts), in the same transaction (a crash between them would leave an expiry nobody
+// recorded, or nobody told).
 import { CardExpiredError } from '../../domain/errors.js';
 import type { PinRequest } from '../../domain/pin-request.js';
 import type { DeskServices } from '../dependencies.js';
 import type { DeskResult, RequestView } from '../results.js';
 import type { AuditScope } from '../turn.js';
+import { recordNotice } from './request-notices.js';
 import { requestView, type ViewDeps } from './request-view.js';
 
 type ExpiryDeps = Pick<DeskServices, 'store' | 'clock'>;
@@ -14,7 +16,7 @@ type ExpiryDeps = Pick<DeskServices, 'store' | 'clock'>;
 export async function expireDueRequests(deps: ViewDeps): Promise<RequestView[]> {
   const expired = await deps.store.transaction(async (store) => {
     const due = await store.requests.expireDue(deps.clock());
-    for (const request of due) await auditExpiry({ store, clock: deps.clock }, request);
+    for (const request of due) await auditExpiry({ store, clock: deps.clock }, request, 'sweep');
     return due;
   });
   return Promise.all(expired.map((r) => requestView(deps, r)));
@@ -27,12 +29,14 @@ export async function expireRequest(deps: ExpiryDeps, request: PinRequest): Prom
   return deps.store.transaction(async (store) => {
     if (!(await store.requests.decide(request.id, 'expired', { decidedAt: now }, now))) return undefined;
     const expired = (await store.requests.get(request.id))!;
-    await auditExpiry({ store, clock }, expired);
+    await auditExpiry({ store, clock }, expired, 'turn');
     return expired;
   });
 }
 
-async function auditExpiry({ store, clock }: ExpiryDeps, request: PinRequest): Promise<void> {
+/** The expiry's audit record, and what it owes people (redraws, the requester's note: request-notices.ts). */
+async function auditExpiry({ store, clock }: ExpiryDeps, request: PinRequest, firstTry: 'turn' | 'sweep'): Promise<void> {
+  await recordNotice(store, request.id, 'expired', clock(), firstTry);
   await store.audit.append({ at: clock(), actor: 'pindesk', action: 'request-expired', target: request.requesterUpn, outcome: 'ok', reason: `${request.kind}:${request.id}`, requestId: request.id });
 }
 

@@ -1,0 +1,122 @@
+// Carries the request-notice outbox (desk/requests/request-notices.ts) to people: every card of a
+// request redrawn from the store's current state (idempotent: a retry redraws again, harmlessly),
+// then the requester's note, at most once per notice — recorded as sent the moment its post
+// returned, and never posted again after that. What remains: a post that reached Teams but whose
+// answer never came back (the instance killed at that moment, or no answer within the lease) is
+// sent again by the next try. Failures are sorted as for PIN cards (send-failure.ts).
+import type { Activity, CloudAdapter } from 'botbuilder';
+import type { Logger } from 'pino';
+import { approvalCard, requesterCard } from '../cards/request-cards.js';
+import type { CardLocations } from '../desk/card-locations.js';
+import type { RequestDelivery } from '../desk/requests/request-delivery.js';
+import type { NoticeProgress } from '../desk/requests/request-notices.js';
+import type { RequestView } from '../desk/results.js';
+import type { RequestNotice } from '../ports/request-notice-store.js';
+import type { DeliveryState, PostedCard } from '../ports/store.js';
+import { continueTurn } from './continue-turn.js';
+import { withDeadline } from './deadline.js';
+import { cardMessage, textMessage } from './render.js';
+import { requesterNote } from './requester-note.js';
+import { classifySendFailure } from './send-failure.js';
+import { OWN_DEADLINE } from './send-deadline.js';
+
+export class NoticeCarrier {
+  constructor(
+    private readonly adapter: CloudAdapter,
+    private readonly appId: string,
+    private readonly requests: RequestDelivery,
+    private readonly cards: CardLocations,
+    private readonly log: Logger,
+  ) {}
+
+  /** The turn that changed a request: its notices now. `delivery`: the new PIN card's state, as the turn knows it. */
+  async carryNow(requestId: string, delivery?: DeliveryState): Promise<void> {
+    for (const notice of await this.requests.notices.claimOf(requestId)) await this.carry(notice, delivery);
+  }
+
+  /** Notices due again (the sweep, on every instance: each is carried by the one that claims it). */
+  async carryDue(): Promise<void> {
+    const { notices } = this.requests;
+    for (const id of await notices.due()) {
+      const notice = await notices.claim(id);
+      if (notice) await this.carry(notice).catch((err: unknown) => this.log.error({ err, requestId: notice.requestId }, 'could not carry a request notice; it is tried again after its lease'));
+    }
+  }
+
+  /** Every card of a request, redrawn as `view` shows it (best effort: a press on a stale card). */
+  async redraw(view: RequestView): Promise<void> {
+    for (const { audience, card } of await this.cards.ofRequest(view.request.id)) {
+      await this.update(card, this.drawn(audience, view)).catch((err: unknown) => this.log.warn({ err, requestId: view.request.id }, 'could not update a request card'));
+    }
+  }
+
+  private async carry(notice: RequestNotice, turnDelivery?: DeliveryState): Promise<void> {
+    const { notices } = this.requests;
+    const progress: NoticeProgress = { dropped: [...notice.dropped], newlyDropped: [], retry: undefined };
+    const view = await this.requests.view(notice.requestId);
+    // An approval undone (its server refused the change) owes nobody anything.
+    if (!view || view.request.state !== notice.change) return void (await notices.finish(notice, view?.request.requesterUpn, progress));
+    let shown = view;
+    if (notice.change === 'approved' && view.request.kind === 'reset') {
+      const delivery = turnDelivery ?? (await this.deliveryOf(notice.requestId));
+      // The PIN change waits for its server's outcome: say nothing until it is known.
+      if (delivery === 'held') return void (await notices.finish(notice, view.request.requesterUpn, { ...progress, retry: { error: 'pin-outcome-unknown' } }));
+      shown = { ...view, delivery };
+    }
+    const cards = await this.cards.ofRequest(notice.requestId);
+    for (const { audience, card } of cards) {
+      if (!card.activityId || progress.dropped.includes(card.activityId)) continue;
+      await this.update(card, this.drawn(audience, shown)).catch((error: unknown) => this.failed(progress, 'card', card.activityId, error, notice));
+    }
+    const note = requesterNote(shown, notice.change);
+    const conversation = cards.find((c) => c.audience === 'requester')?.card.conversation;
+    if (note && conversation && !notice.noteSentAt && !progress.dropped.includes('note')) {
+      // Our lease ran out meanwhile: another sender may have the notice now; it finishes it.
+      if (!(await notices.holdForNote(notice))) return;
+      const sent = await this.post(conversation, textMessage(note), notices.leaseMs).then(
+        () => true,
+        (error: unknown) => this.failed(progress, 'note', 'note', error, notice),
+      );
+      if (sent) await notices.noteSent(notice);
+    }
+    await notices.finish(notice, view.request.requesterUpn, progress);
+  }
+
+  private async deliveryOf(requestId: string): Promise<DeliveryState | undefined> {
+    const found = await this.requests.notices.delivery(requestId);
+    // A notice that the PIN was not set goes out on its own: here, no PIN was set.
+    return found && !found.notice ? found.state : undefined;
+  }
+
+  private failed(progress: NoticeProgress, what: 'card' | 'note', key: string, error: unknown, notice: RequestNotice): false {
+    const failure = classifySendFailure(error, this.requests.notices.now());
+    this.log.warn({ err: error, requestId: notice.requestId, attempt: notice.attempts, what, retry: failure.kind === 'retry' }, 'could not carry a request notice');
+    if (failure.kind === 'permanent') {
+      progress.dropped.push(key);
+      progress.newlyDropped.push({ what, error: failure.error });
+    } else if (!progress.retry || (failure.afterMs ?? 0) > (progress.retry.afterMs ?? 0)) {
+      progress.retry = { error: failure.error, afterMs: failure.afterMs };
+    }
+    return false;
+  }
+
+  private drawn(audience: string, view: RequestView): Partial<Activity> {
+    return cardMessage(audience === 'requester' ? requesterCard(view) : approvalCard(view));
+  }
+
+  /** The note: its real outcome is waited for (no send deadline), within most of the lease. */
+  private async post(reference: unknown, message: Partial<Activity>, leaseMs: number): Promise<void> {
+    const posting = continueTurn(this.adapter, this.appId, reference, async (context) => {
+      context.turnState.set(OWN_DEADLINE, true);
+      await context.sendActivity(message);
+    });
+    await withDeadline(posting, Math.max(1_000, leaseMs - 2_000));
+  }
+
+  private async update(card: PostedCard, message: Partial<Activity>): Promise<void> {
+    if (!card.activityId) return;
+    await continueTurn(this.adapter, this.appId, card.conversation, async (context) => {
+      await context.updateActivity({ ...message, id: card.activityId });
+    });
+  }
+}
