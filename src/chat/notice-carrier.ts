@@ -1,4 +1,5 @@
-// Carries the request-notice outbox (desk/requests/request-notices.ts) to people: every card of a
+// Carries the request-notice outbox (desk/requests/request-notices.ts) to people: a new request's
+// approval cards to every approver conversation still without one; after a change, every card of a
 // request redrawn from the store's current state (idempotent: a retry redraws again, harmlessly),
 // then the requester's note, at most once per notice — recorded as sent the moment its post
 // returned, and never posted again after that. What remains: a post that reached Teams but whose
@@ -34,6 +35,12 @@ export class NoticeCarrier {
     for (const notice of await this.requests.notices.claimOf(requestId)) await this.carry(notice, delivery);
   }
 
+  /** The turn that made a request: its approval cards now. How many approvers' conversations hold one. */
+  async announceNow(requestId: string): Promise<number> {
+    for (const notice of await this.requests.notices.claimOf(requestId)) await this.carry(notice);
+    return (await this.cards.ofRequest(requestId)).filter((c) => c.audience === 'approvers').length;
+  }
+
   /** Notices due again (the sweep, on every instance: each is carried by the one that claims it). */
   async carryDue(): Promise<void> {
     const { notices } = this.requests;
@@ -54,8 +61,13 @@ export class NoticeCarrier {
     const { notices } = this.requests;
     const progress: NoticeProgress = { dropped: [...notice.dropped], newlyDropped: [], retry: undefined };
     const view = await this.requests.view(notice.requestId);
-    // An approval undone (its server refused the change) owes nobody anything.
-    if (!view || view.request.state !== notice.change) return void (await notices.finish(notice, view?.request.requesterUpn, progress));
+    // An approval undone (its server refused the change) owes nobody anything; nor does a request
+    // decided before its approval cards all went out.
+    if (!view || view.request.state !== (notice.change === 'created' ? 'pending' : notice.change)) return void (await notices.finish(notice, view?.request.requesterUpn, progress));
+    if (notice.change === 'created') {
+      await this.postApprovalCards(notice, view, progress);
+      return void (await notices.finish(notice, view.request.requesterUpn, progress));
+    }
     let shown = view;
     if (notice.change === 'approved' && view.request.kind === 'reset') {
       const delivery = turnDelivery ?? (await this.deliveryOf(notice.requestId));
@@ -82,13 +94,32 @@ export class NoticeCarrier {
     await notices.finish(notice, view.request.requesterUpn, progress);
   }
 
+  /**
+   * The approval card, in every approver conversation that has none yet (a retry skips those that
+   * got it). A post that reached Teams but whose answer was lost is posted again: a second card
+   * for the same request, which works just the same.
+   */
+  private async postApprovalCards(notice: RequestNotice, view: RequestView, progress: NoticeProgress): Promise<void> {
+    const holding = new Set((await this.cards.ofRequest(notice.requestId)).filter((c) => c.audience === 'approvers').map((c) => conversationIdOf(c.card.conversation)));
+    for (const reference of await this.requests.approverConversations(view.request)) {
+      const key = conversationIdOf(reference) ?? 'unknown';
+      if (holding.has(key) || progress.dropped.includes(key)) continue;
+      const activityId = await this.send(reference, cardMessage(approvalCard(view), `PIN request from ${view.request.requesterName}`)).catch((error: unknown) =>
+        this.failed(progress, 'approval-card', key, error, notice),
+      );
+      if (activityId === false) continue;
+      await this.cards.requestPosted(notice.requestId, 'approvers', { conversation: reference, activityId });
+      holding.add(key);
+    }
+  }
+
   private async deliveryOf(requestId: string): Promise<DeliveryState | undefined> {
     const found = await this.requests.notices.delivery(requestId);
     // A notice that the PIN was not set goes out on its own: here, no PIN was set.
     return found && !found.notice ? found.state : undefined;
   }
 
-  private failed(progress: NoticeProgress, what: 'card' | 'note', key: string, error: unknown, notice: RequestNotice): false {
+  private failed(progress: NoticeProgress, what: 'card' | 'note' | 'approval-card', key: string, error: unknown, notice: RequestNotice): false {
     const failure = classifySendFailure(error, this.requests.notices.now());
     this.log.warn({ err: error, requestId: notice.requestId, attempt: notice.attempts, what, retry: failure.kind === 'retry' }, 'could not carry a request notice');
     if (failure.kind === 'permanent') {
@@ -113,10 +144,23 @@ export class NoticeCarrier {
     await withDeadline(posting, Math.max(1_000, leaseMs - 2_000));
   }
 
+  private async send(reference: unknown, message: Partial<Activity>): Promise<string> {
+    let activityId = '';
+    await continueTurn(this.adapter, this.appId, reference, async (context) => {
+      activityId = (await context.sendActivity(message))?.id ?? '';
+    });
+    return activityId;
+  }
+
   private async update(card: PostedCard, message: Partial<Activity>): Promise<void> {
     if (!card.activityId) return;
     await continueTurn(this.adapter, this.appId, card.conversation, async (context) => {
       await context.updateActivity({ ...message, id: card.activityId });
     });
   }
+}
+
+function conversationIdOf(reference: unknown): string | undefined {
+  const id = (reference as { conversation?: { id?: unknown } } | undefined)?.conversation?.id;
+  return typeof id === 'string' ? id : undefined;
 }

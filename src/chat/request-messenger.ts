@@ -2,42 +2,34 @@
 // approvers' 1:1 chats, the new PIN's card to the requester alone, and a redraw of every card of a
 // request whenever its state changes (with a note to the requester), from the store's outboxes. All
 // the addresses come from the store, so a restart between any two steps loses nothing.
-import type { Activity, CloudAdapter, TurnContext } from 'botbuilder';
+import type { CloudAdapter } from 'botbuilder';
 import type { Logger } from 'pino';
-import { approvalCard } from '../cards/request-cards.js';
 import type { CardLocations } from '../desk/card-locations.js';
 import type { RequestDelivery } from '../desk/requests/request-delivery.js';
 import type { IssuedPin, RequestView } from '../desk/results.js';
-import type { PostedCard } from '../ports/store.js';
 import type { CardCourier } from './card-courier.js';
-import { continueTurn } from './continue-turn.js';
 import { NoticeCarrier } from './notice-carrier.js';
-import { cardMessage } from './render.js';
 
 export class RequestMessenger {
-  constructor(
-    private readonly adapter: CloudAdapter,
-    private readonly appId: string,
-    private readonly requests: RequestDelivery,
-    private readonly cards: CardLocations,
-    private readonly courier: Pick<CardCourier, 'deliverNow'>,
-    private readonly log: Logger,
-    private readonly carrier = new NoticeCarrier(adapter, appId, requests, cards, log),
-  ) {}
+  private readonly carrier: NoticeCarrier;
 
-  /** Posts the approval card everywhere approvers look; returns how many places that was. */
-  async announce(view: RequestView): Promise<number> {
-    let posted = 0;
-    for (const reference of await this.requests.approverConversations(view.request)) {
-      try {
-        const card = await this.send(reference, cardMessage(approvalCard(view), `PIN request from ${view.request.requesterName}`));
-        await this.cards.requestPosted(view.request.id, 'approvers', card);
-        posted++;
-      } catch (err) {
-        this.log.warn({ err, requestId: view.request.id }, 'could not post an approval card');
-      }
-    }
-    return posted;
+  constructor(
+    adapter: CloudAdapter,
+    appId: string,
+    private readonly requests: RequestDelivery,
+    cards: CardLocations,
+    private readonly courier: Pick<CardCourier, 'deliverNow'>,
+    log: Logger,
+  ) {
+    this.carrier = new NoticeCarrier(adapter, appId, requests, cards, log);
+  }
+
+  /**
+   * Posts the approval card everywhere approvers look, from the request's notice (written with the
+   * request): what fails now is posted by the sweep later. Returns how many places have it.
+   */
+  announce(view: RequestView): Promise<number> {
+    return this.carrier.announceNow(view.request.id);
   }
 
   /**
@@ -62,18 +54,5 @@ export class RequestMessenger {
   /** Notices due again (the frequent delivery timer). */
   retryDue(): Promise<void> {
     return this.carrier.carryDue();
-  }
-
-  private async send(reference: unknown, message: Partial<Activity>): Promise<PostedCard> {
-    let posted: PostedCard | undefined;
-    await this.continueIn(reference, async (context) => {
-      const sent = await context.sendActivity(message);
-      posted = { conversation: reference, activityId: sent?.id ?? '' };
-    });
-    return posted!;
-  }
-
-  private continueIn(reference: unknown, logic: (context: TurnContext) => Promise<void>): Promise<void> {
-    return continueTurn(this.adapter, this.appId, reference, logic);
   }
 }

@@ -2,7 +2,8 @@
 // redrawn, a word to the requester). Written in the same transaction as the change; carried by
 // one sender at a time (a lease taken by compare-and-set), retried until done or given up.
 // Ids and the change only: never a PIN, never card data (cards are drawn from the store at send time).
-export type NoticeChange = 'approved' | 'denied' | 'cancelled' | 'expired';
+/** 'created': the approval cards still to post; the others: the redraws and the requester's note. */
+export type NoticeChange = 'created' | 'approved' | 'denied' | 'cancelled' | 'expired';
 export type NoticeState = 'pending' | 'done' | 'failed';
 
 export interface RequestNotice {
@@ -19,7 +20,7 @@ export interface RequestNotice {
   leaseToken?: string | undefined;
   /** When the requester's note went out: never sent again after. */
   noteSentAt?: Date | undefined;
-  /** What was given up for good (a permanent 4xx): card activity ids, or 'note'. */
+  /** What was given up for good (a permanent 4xx): card activity ids, 'note', or approver conversation ids ('created'). */
   dropped: string[];
   lastError?: string | undefined;
   createdAt: Date;

@@ -47,7 +47,7 @@ eachStoreDialect((dialect) => {
       const [request] = await h.rows('select id from pin_requests');
       return { requestId: request.id };
     }
-    const notices = () => h.rows('select request_id, change, state, attempts, note_sent_at, last_error, dropped from request_notices');
+    const notices = () => h.rows("select request_id, change, state, attempts, note_sent_at, last_error, dropped from request_notices where change = 'denied'");
     const notesToKen = () => h.connector.activities.filter((a) => a.conversationId === KENS_CHAT && a.kind === 'send' && a.activity.text === DENIED);
     const redrawsIn = (conversation: string) => h.connector.activities.filter((a) => a.conversationId === conversation && a.kind === 'update' && cardText(cardOf(a)).includes('Denied by Pilar Ackerman'));
 
@@ -128,5 +128,37 @@ eachStoreDialect((dialect) => {
       expect(notesToKen()).toHaveLength(0);
       expect(await h.rows("select outcome, reason from audit where action = 'request-notice-failed'")).toEqual([{ outcome: 'failed', reason: `denied:${requestId}:gave-up:${(await notices())[0].last_error}` }]);
     }, 60_000);
+  });
+
+  describe('approval cards a new request owes approvers, when the connector fails', () => {
+    let h: Harness;
+    afterEach(async () => h?.stop());
+    const approvalCards = () => h.connector.activities.filter((a) => a.conversationId === APPROVALS && a.kind === 'send' && cardText(cardOf(a)).includes('Ken Myer'));
+
+    it('the approvals channel answers 500: the request waits, the sweep posts its card once, and it can be decided', async () => {
+      h = await startHarness(await databaseEnv(dialect));
+      await h.teams(anne, { type: 'channel', id: APPROVALS }).say('<at>PinDesk</at> approvals here', { entities: [mention] });
+      h.connector.fail({ match: (m, p) => m === 'POST' && p.startsWith(`/v3/conversations/${APPROVALS}/activities`), status: 500 });
+      const requested = await h.teams(ken).say('reset my pin - new phone');
+      expect(requested.sent.map((s) => s.activity.text ?? '').join('\n')).toContain('No approver could be reached yet');
+      expect(approvalCards()).toHaveLength(0);
+      const [owed] = await h.rows('select change, state, attempts from request_notices');
+      expect(owed).toEqual({ change: 'created', state: 'pending', attempts: 1 });
+
+      h.connector.heal();
+      h.clock.advance(2_001);
+      await h.app.sweep();
+      await until('the approval card', async () => (await h.rows('select state from request_notices'))[0].state === 'done');
+      expect(approvalCards()).toHaveLength(1);
+      h.clock.advance(120_000);
+      await h.app.sweep();
+      expect(approvalCards()).toHaveLength(1);
+
+      const denied = await h.teams(pilar, { type: 'channel', id: APPROVALS }).execute(action(cardOf(approvalCards()[0]), 'Deny'));
+      expect(cardText(invokeCard(denied))).toContain('Denied by Pilar Ackerman');
+      expect(notesTo()).toEqual([DENIED]);
+    }, 60_000);
+
+    const notesTo = () => h.connector.activities.filter((a) => a.conversationId === KENS_CHAT && a.kind === 'send' && a.activity.text?.startsWith('Your request')).map((a) => a.activity.text);
   });
 });

@@ -25,10 +25,10 @@ export async function recordNotice(store: Pick<Store, 'requestNotices'>, request
 
 /** How one try went, as the sender saw it. */
 export interface NoticeProgress {
-  /** Everything given up so far (card activity ids, 'note'), this try's included. */
+  /** Everything given up so far (card activity ids, 'note', approvers' conversation ids), this try's included. */
   dropped: string[];
   /** Given up in this try (a permanent 4xx): audited. */
-  newlyDropped: Array<{ what: 'card' | 'note'; error: string }>;
+  newlyDropped: Array<{ what: 'card' | 'note' | 'approval-card'; error: string }>;
   /** Something retryable failed: try again after the backoff (or what a 429 asked). */
   retry?: { error: string; afterMs?: number | undefined } | undefined;
 }

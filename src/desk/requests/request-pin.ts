@@ -10,6 +10,7 @@ import type { DeskServices } from '../dependencies.js';
 import type { DeskResult } from '../results.js';
 import type { UseCaseContext } from '../turn.js';
 import { expireRequest } from './request-expiry.js';
+import { recordNotice } from './request-notices.js';
 import { requestView } from './request-view.js';
 
 /** The window REQUESTS_PER_DAY counts over. */
@@ -74,7 +75,11 @@ async function requestPin(
     // One pending request each (a unique index): one in the way is the answer; one withdrawn
     // between the insert and the read no longer is (the count cannot change meanwhile).
     for (let attempt = 1; ; attempt++) {
-      if ((await tx.requests.create(request)) === 'created') return { created: request, expired };
+      if ((await tx.requests.create(request)) === 'created') {
+        // The approval cards it owes approvers (request-notices.ts): posted by this turn, retried by the sweep.
+        await recordNotice(tx, request.id, 'created', now, 'turn', services.settings.deliveryLeaseMs);
+        return { created: request, expired };
+      }
       const pending = await tx.requests.pendingOf(requester.id);
       if (pending) return { pending };
       if (attempt === 3) throw new Error('pin_requests: an insert kept conflicting with a pending request that is not there');
