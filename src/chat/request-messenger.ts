@@ -45,10 +45,11 @@ export class RequestMessenger {
     await this.carrier.carryNow(view.request.id, delivery);
   }
 
-  /** Expires requests whose time is up, and carries every notice due (run on a timer; safe on many instances). */
+  /** Expires requests whose time is up, carries every notice due, deletes long-ended ones (run on a timer; safe on many instances). */
   async sweep(): Promise<void> {
     await this.requests.expireDue();
     await this.carrier.carryDue();
+    await this.requests.notices.purgeEnded();
   }
 
   /** Notices due again (the frequent delivery timer). */

@@ -41,6 +41,8 @@ export interface RequestNoticeStore {
   noteSent(id: string, token: string, at: Date): Promise<void>;
   /** Ends the holder's try: `pending` again from `nextAttemptAt`, or `done` / `failed` (compare-and-set on the token). */
   release(id: string, token: string, outcome: { state: NoticeState; nextAttemptAt?: Date; error?: string; dropped: string[] }): Promise<boolean>;
+  /** Deletes up to `limit` notices that ended (done or failed) and were made before `before`; returns how many. */
+  purgeEnded(before: Date, limit: number): Promise<number>;
   /** The PIN card's delivery answering a request, as the deliveries table has it (a DeliveryState; `notice` set when it tells of a PIN not set). */
   deliveryOf(requestId: string): Promise<{ state: string; notice: boolean } | undefined>;
 }

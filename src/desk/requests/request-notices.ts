@@ -78,6 +78,11 @@ export class RequestNotices {
     return found && { state: found.state as DeliveryState, notice: found.notice };
   }
 
+  /** Housekeeping: notices that ended more than two lifetimes ago are deleted (the audit keeps what failed). */
+  purgeEnded(): Promise<number> {
+    return this.services.store.requestNotices.purgeEnded(new Date(this.services.clock().getTime() - 2 * NOTICE_LIFETIME_MS), 500);
+  }
+
   /** Ends a try: done, again later, or given up for good once its time is over (audited). */
   async finish(notice: RequestNotice, target: string | undefined, progress: NoticeProgress): Promise<NoticeState> {
     const { store, clock } = this.services;

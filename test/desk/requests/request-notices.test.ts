@@ -99,3 +99,19 @@ it('one holder at a time: a second claim waits for the lease; only the holder en
   expect(await f.store.requestNotices.release(noticeId!, 'two', { state: 'done', dropped: [] })).toBe(true);
   expect(await f.store.requestNotices.due(new Date(later.getTime() + 3_600_000), 10)).toEqual([]);
 });
+
+it('notices that ended are deleted two days later; pending ones stay', async () => {
+  const denied = await ask('kmyer');
+  await f.desk.decideRequest(f.turn('pilar'), denied, 'deny');
+  for (const id of await f.store.requestNotices.pendingOf(denied)) {
+    const notice = await f.store.requestNotices.claim(id, 't', new Date(f.clock.now), 30_000, 'now');
+    await f.store.requestNotices.release(id, 't', { state: notice!.change === 'denied' ? 'failed' : 'done', dropped: [] });
+  }
+  const pending = await ask('kmyer');
+  f.clock.advance(2 * TTL - 1);
+  expect(await f.requests.notices.purgeEnded()).toBe(0);
+  f.clock.advance(2);
+  expect(await f.requests.notices.purgeEnded()).toBe(2);
+  expect(await noticesOf(denied)).toEqual([]);
+  expect(await noticesOf(pending)).toEqual(['created']);
+});

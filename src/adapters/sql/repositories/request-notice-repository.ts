@@ -104,6 +104,13 @@ export class SqlRequestNoticeStore implements RequestNoticeStore {
     return Number(result.numUpdatedRows) === 1;
   }
 
+  async purgeEnded(before: Date, limit: number): Promise<number> {
+    const ended = await this.db.selectFrom('request_notices').select('id').where('state', 'in', ['done', 'failed']).where('created_at', '<', before.getTime()).limit(limit).execute();
+    if (ended.length === 0) return 0;
+    const result = await this.db.deleteFrom('request_notices').where('id', 'in', ended.map((row) => row.id)).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
   async deliveryOf(requestId: string): Promise<{ state: string; notice: boolean } | undefined> {
     const row = await this.db.selectFrom('deliveries').select(['state', 'notice']).where('request_id', '=', requestId).orderBy('created_at', 'desc').executeTakeFirst();
     return row ? { state: row.state, notice: row.notice !== null } : undefined;
