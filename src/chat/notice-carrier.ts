@@ -32,12 +32,12 @@ export class NoticeCarrier {
 
   /** The turn that changed a request: its notices now. `delivery`: the new PIN card's state, as the turn knows it. */
   async carryNow(requestId: string, delivery?: DeliveryState): Promise<void> {
-    for (const notice of await this.requests.notices.claimOf(requestId)) await this.carry(notice, delivery);
+    for (const notice of await this.requests.notices.claimOf(requestId)) await this.carrySafely(notice, delivery);
   }
 
   /** The turn that made a request: its approval cards now. How many approvers' conversations hold one. */
   async announceNow(requestId: string): Promise<number> {
-    for (const notice of await this.requests.notices.claimOf(requestId)) await this.carry(notice);
+    for (const notice of await this.requests.notices.claimOf(requestId)) await this.carrySafely(notice);
     return (await this.cards.ofRequest(requestId)).filter((c) => c.audience === 'approvers').length;
   }
 
@@ -46,7 +46,7 @@ export class NoticeCarrier {
     const { notices } = this.requests;
     for (const id of await notices.due()) {
       const notice = await notices.claim(id);
-      if (notice) await this.carry(notice).catch((err: unknown) => this.log.error({ err, requestId: notice.requestId }, 'could not carry a request notice; it is tried again after its lease'));
+      if (notice) await this.carrySafely(notice);
     }
   }
 
@@ -55,6 +55,11 @@ export class NoticeCarrier {
     for (const { audience, card } of await this.cards.ofRequest(view.request.id)) {
       await this.update(card, this.drawn(audience, view)).catch((err: unknown) => this.log.warn({ err, requestId: view.request.id }, 'could not update a request card'));
     }
+  }
+
+  /** A failure of the store mid-way leaves the notice leased: it is tried again when the lease ends. */
+  private async carrySafely(notice: RequestNotice, turnDelivery?: DeliveryState): Promise<void> {
+    await this.carry(notice, turnDelivery).catch((err: unknown) => this.log.error({ err, requestId: notice.requestId }, 'could not carry a request notice; it is tried again after its lease'));
   }
 
   private async carry(notice: RequestNotice, turnDelivery?: DeliveryState): Promise<void> {
