@@ -2,7 +2,8 @@
 // mid-flow loses nothing"): instance A records a Deny with its notice, redraws the cards and posts
 // the requester's note, but the Bot Connector never answers the note; A is killed (kill -9). B,
 // running beside it, leaves the notice alone while A's lease (DELIVERY_LEASE) holds, then takes it
-// over and finishes it: the cards redrawn again (harmless), the note sent — exactly once.
+// over and finishes it: the cards redrawn again (harmless), the note sent — exactly once. The same
+// for a new request's approval card.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { action, cardOf, cardText, invokeCard } from '../../support/harness.js';
 import { APPROVALS, approvalsChannel, askForReset, member, startInstances, waitFor, type Instances } from '../../support/multi-instance.js';
@@ -61,5 +62,29 @@ describe.runIf(postgresAvailable())('the request-notice outbox across instances 
     expect(done).toMatchObject({ state: 'done', attempts: 2 });
     expect(done.note_sent_at).not.toBeNull();
     await m.a.restart();
+  }, 120_000);
+
+  it("a request whose instance is killed while posting its approval card gets the card from the other, once", async () => {
+    const from = m.connector.activities.length;
+    const cardsForKen = () => m.connector.activities.slice(from).filter((a) => a.conversationId === APPROVALS && a.kind === 'send' && cardText(cardOf(a)).includes('Ken Myer'));
+    m.connector.fail({ match: (method, path) => method === 'POST' && path.startsWith(`/v3/conversations/${APPROVALS}/activities`), hang: true, times: 1 });
+    const asked = m.a.teams(ken).say('reset my pin - lost it').catch((error: unknown) => error);
+    const hung = await waitFor("A's approval card post", () => m.connector.faulted.find((f) => f.path.includes(APPROVALS)));
+    // The request and its notice are committed before the post: nothing is lost with A.
+    expect(await m.rows("select change, state, attempts from request_notices where change = 'created' and state = 'pending'")).toEqual([{ change: 'created', state: 'pending', attempts: 1 }]);
+    await m.a.kill();
+    await asked;
+
+    const [card] = await waitFor('the approval card from B', () => cardsForKen().length > 0 && cardsForKen());
+    const sentAt = m.connector.posted.find((p) => p.activityId === card!.activityId)!.at;
+    console.log(`announcement take-over: A's post hung at +0 ms, A killed, B posted the card at +${sentAt - hung.at} ms (lease ${LEASE_MS} ms)`);
+    expect(sentAt - hung.at).toBeGreaterThanOrEqual(LEASE_MS - 500);
+    await sleep(2 * DELIVERY_INTERVAL_MS + 500);
+    expect(cardsForKen()).toHaveLength(1);
+    // It is the real card: Deny on it works (on B), and Ken is told once.
+    const denied = await m.b.teams(pilar, { type: 'channel', id: APPROVALS }).execute(action(cardOf(card), 'Deny'));
+    expect(cardText(invokeCard(denied))).toContain('Denied by Pilar Ackerman');
+    await waitFor("Ken's note", () => m.connector.activities.slice(from).some((a) => a.conversationId === KENS_CHAT && a.activity.text === DENIED));
+    expect(m.connector.activities.slice(from).filter((a) => a.conversationId === KENS_CHAT && a.activity.text === DENIED)).toHaveLength(1);
   }, 120_000);
 });
