@@ -128,7 +128,7 @@ export class PinDeskBot {
     if (result.kind === 'request-created' && result.expired) await this.deps.requests.settle(result.expired, 'expired');
     if (result.kind === 'request-created' && (await this.deps.requests.announce(result.view)) === 0) {
       await context.sendActivity(
-        textMessage('No approver could be reached yet (an administrator sets this up with `approvals here`). Your request waits; approvers see it with `requests`.'),
+        textMessage('No approver could be reached yet. Your request waits, PinDesk keeps trying, and approvers see it with `requests`. If no one ever gets it, an administrator sets up where requests go with `approvals here`.'),
       );
     }
   }
