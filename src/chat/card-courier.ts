@@ -8,7 +8,7 @@ import { TurnContext, type Activity, type CloudAdapter } from 'botbuilder';
 import type { PinCard } from '../desk/results.js';
 import type { Logger } from 'pino';
 import { pinSetCard } from '../cards/pin-set-card.js';
-import type { PinCardOutbox, PinCardToSend, SendFailure } from '../desk/deliveries/pin-card-outbox.js';
+import type { PinCardOutbox, PinCardToSend, PinToDeliver, SendFailure } from '../desk/deliveries/pin-card-outbox.js';
 import type { DeliveryState } from '../ports/store.js';
 import { DeadlineError, retryAfterMs, SEND_DEADLINE_MS, statusOf, withDeadline } from './deadline.js';
 import { OWN_DEADLINE, replyOnOwnDeadline } from './send-deadline.js';
@@ -33,10 +33,12 @@ export class CardCourier {
    * One try now, for the turn that set the PIN: delivered, pending (retried later) or failed.
    * `here`: that turn, whose reply the card becomes when the addressee's chat is its conversation.
    */
-  async deliverNow(id: string, here?: TurnContext): Promise<DeliveryState> {
-    let card: PinCardToSend | undefined;
+  async deliverNow(pin: PinToDeliver, here?: TurnContext): Promise<DeliveryState> {
+    const id = pin.deliveryId;
+    if (!id) return 'failed';
+    let card = this.outbox.claimedCard(pin);
     try {
-      card = await this.outbox.claim(id, 'now');
+      card ??= await this.outbox.claim(id, 'now');
       if (!card) return (await this.outbox.state(id)) ?? 'failed';
     } catch (err) {
       // The PIN and its delivery record are committed already: the timer tries again. Never let

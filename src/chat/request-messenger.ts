@@ -45,7 +45,7 @@ export class RequestMessenger {
     const cards = await this.cards.ofRequest(request.id);
     const requesterConversation = cards.find((c) => c.audience === 'requester')?.card.conversation;
     // The PIN was set with its card in the outbox; one try now (the courier keeps trying after).
-    const delivery = pin ? (pin.deliveryId ? await this.courier.deliverNow(pin.deliveryId) : 'failed') : undefined;
+    const delivery = pin ? await this.courier.deliverNow(pin) : undefined;
     const shown: RequestView = delivery ? { ...view, delivery } : view;
     for (const { audience, card } of cards) {
       const message = cardMessage(audience === 'requester' ? requesterCard(shown) : approvalCard(shown));

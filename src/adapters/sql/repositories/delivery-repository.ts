@@ -22,9 +22,9 @@ export class SqlDeliveryOutbox implements DeliveryOutbox {
         channel_id: delivery.channelId,
         request_id: delivery.requestId ?? null,
         state: delivery.held ? 'held' : 'pending',
-        attempts: 0,
+        attempts: delivery.leaseUntil ? 1 : 0,
         next_attempt_at: delivery.createdAt.getTime(),
-        lease_until: null,
+        lease_until: delivery.leaseUntil ? delivery.leaseUntil.getTime() : null,
         expires_at: delivery.expiresAt.getTime(),
         last_error: null,
         activity_id: null,
@@ -151,5 +151,6 @@ function toDelivery(row: DeliveryRow): Delivery {
     activityId: row.activity_id ?? undefined,
     createdAt: new Date(Number(row.created_at)),
     notice: (row.notice as DeliveryNotice | null) ?? undefined,
+    leaseUntil: row.lease_until === null ? undefined : new Date(Number(row.lease_until)),
   };
 }
