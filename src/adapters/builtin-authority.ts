@@ -49,8 +49,6 @@ export class BuiltInPinAuthority implements PinAuthority {
     const now = at.getTime();
     const hash = this.hasher.hash(userId, pin);
     return inTransaction(this.db, async (tx) => {
-      const row = await tx.selectFrom('pin_records').selectAll().where('user_id', '=', userId).executeTakeFirst();
-      if (row && isLocked(row, now) && !request.unlockFirst) return 'locked';
       const values = {
         pin_hash: hash,
         pin_length: pin.length,
@@ -63,8 +61,26 @@ export class BuiltInPinAuthority implements PinAuthority {
         updated_at: now,
         ...(request.unlockFirst ? { admin_locked: 0, failure_locked: 0, global_failures: 0 } : {}),
       };
-      if (row) await tx.updateTable('pin_records').set(values).where('user_id', '=', userId).execute();
-      else await tx.insertInto('pin_records').values({ user_id: userId, admin_locked: 0, failure_locked: 0, global_failures: 0, ...values }).execute();
+      // One statement: a new record, or the existing one unless it is locked (the lock check is
+      // the upsert's condition, so it holds at the write). No row back: it is locked.
+      const written = await tx
+        .insertInto('pin_records')
+        .values({ user_id: userId, admin_locked: 0, failure_locked: 0, global_failures: 0, ...values })
+        .onConflict((oc) => {
+          const update = oc.column('user_id').doUpdateSet(values);
+          return request.unlockFirst
+            ? update
+            : update.where((eb) =>
+                eb.and([
+                  eb('pin_records.admin_locked', '<>', 1),
+                  eb('pin_records.failure_locked', '<>', 1),
+                  eb.or([eb('pin_records.temporary_lock_until', 'is', null), eb('pin_records.temporary_lock_until', '<=', now)]),
+                ]),
+              );
+        })
+        .returning('user_id')
+        .executeTakeFirst();
+      if (!written) return 'locked';
       await tx.insertInto('pin_history').values({ user_id: userId, pin_hash: hash, set_at: now }).execute();
       // The rows past those kept (an indexed range read, where `not in (kept)` built a list each time).
       const beyond = tx
