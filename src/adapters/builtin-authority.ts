@@ -7,6 +7,7 @@ import type { PinAuthority, SetPinOutcome, SetPinRequest } from '../ports/pin-au
 import type { PinHasher } from '../security/pin-hasher.js';
 import type { Database, PinRecordRow } from './sql/schema.js';
 import { inTransaction } from './sql/in-transaction.js';
+import { prepared } from './sql/prepared.js';
 
 /** Compared against when a user has no PIN, so that case costs the same as a wrong PIN. */
 const PLACEHOLDER_HASH = 'A'.repeat(43);
@@ -15,6 +16,51 @@ const PLACEHOLDER_HASH = 'A'.repeat(43);
 const HISTORY_KEPT = 20;
 /** OFFSET needs a LIMIT in SQLite: far more rows than one user ever has past the kept ones. */
 const HISTORY_PRUNE_LIMIT = 1_000_000;
+
+/**
+ * A PIN set writes its record with one statement: a new record, or the existing one — unless it is
+ * locked, which is the upsert's own condition, so the check holds at the write. Built once each
+ * (sql/prepared.ts), as are the history's two statements.
+ */
+function pinUpsert(unlockFirst: boolean) {
+  return prepared((db, userId: string, hash: string, length: number, now: number, expiresAt: number | null) => {
+    const values = {
+      pin_hash: hash,
+      pin_length: length,
+      set_at: now,
+      expires_at: expiresAt,
+      // A new PIN starts a fresh observation window; global failures only clear on unlock.
+      local_failures: 0,
+      window_started_at: null,
+      temporary_lock_until: null,
+      updated_at: now,
+      ...(unlockFirst ? { admin_locked: 0, failure_locked: 0, global_failures: 0 } : {}),
+    };
+    return db
+      .insertInto('pin_records')
+      .values({ user_id: userId, admin_locked: 0, failure_locked: 0, global_failures: 0, ...values })
+      .onConflict((oc) => {
+        const update = oc.column('user_id').doUpdateSet(values);
+        if (unlockFirst) return update;
+        return update.where((eb) =>
+          eb.and([
+            eb('pin_records.admin_locked', '<>', 1),
+            eb('pin_records.failure_locked', '<>', 1),
+            eb.or([eb('pin_records.temporary_lock_until', 'is', null), eb('pin_records.temporary_lock_until', '<=', now)]),
+          ]),
+        );
+      })
+      .returning('user_id');
+  });
+}
+const upsertUnlessLocked = pinUpsert(false);
+const upsertUnlocked = pinUpsert(true);
+const addHistory = prepared((db, userId: string, hash: string, now: number) => db.insertInto('pin_history').values({ user_id: userId, pin_hash: hash, set_at: now }));
+/** The rows past those kept (an indexed range read, where `not in (kept)` built a list each time). */
+const pruneHistory = prepared((db, userId: string, limit: number, kept: number) =>
+  db.deleteFrom('pin_history').where('id', 'in', db.selectFrom('pin_history').select('id').where('user_id', '=', userId).orderBy('set_at', 'desc').orderBy('id', 'desc').limit(limit).offset(kept)),
+);
+const recordOf = prepared((db, userId: string) => db.selectFrom('pin_records').selectAll().where('user_id', '=', userId));
 
 export class BuiltInPinAuthority implements PinAuthority {
   readonly name = 'built-in';
@@ -27,7 +73,7 @@ export class BuiltInPinAuthority implements PinAuthority {
   ) {}
 
   async state(userId: string): Promise<PinRecordState> {
-    const row = await this.db.selectFrom('pin_records').selectAll().where('user_id', '=', userId).executeTakeFirst();
+    const row = (await recordOf(this.db, userId)).rows[0];
     return row ? toState(row) : NO_PIN;
   }
 
@@ -49,33 +95,12 @@ export class BuiltInPinAuthority implements PinAuthority {
     const now = at.getTime();
     const hash = this.hasher.hash(userId, pin);
     return inTransaction(this.db, async (tx) => {
-      const row = await tx.selectFrom('pin_records').selectAll().where('user_id', '=', userId).executeTakeFirst();
-      if (row && isLocked(row, now) && !request.unlockFirst) return 'locked';
-      const values = {
-        pin_hash: hash,
-        pin_length: pin.length,
-        set_at: now,
-        expires_at: request.expiresAt ? request.expiresAt.getTime() : null,
-        // A new PIN starts a fresh observation window; global failures only clear on unlock.
-        local_failures: 0,
-        window_started_at: null,
-        temporary_lock_until: null,
-        updated_at: now,
-        ...(request.unlockFirst ? { admin_locked: 0, failure_locked: 0, global_failures: 0 } : {}),
-      };
-      if (row) await tx.updateTable('pin_records').set(values).where('user_id', '=', userId).execute();
-      else await tx.insertInto('pin_records').values({ user_id: userId, admin_locked: 0, failure_locked: 0, global_failures: 0, ...values }).execute();
-      await tx.insertInto('pin_history').values({ user_id: userId, pin_hash: hash, set_at: now }).execute();
-      // The rows past those kept (an indexed range read, where `not in (kept)` built a list each time).
-      const beyond = tx
-        .selectFrom('pin_history')
-        .select('id')
-        .where('user_id', '=', userId)
-        .orderBy('set_at', 'desc')
-        .orderBy('id', 'desc')
-        .limit(HISTORY_PRUNE_LIMIT)
-        .offset(Math.max(HISTORY_KEPT, request.historyCount));
-      await tx.deleteFrom('pin_history').where('id', 'in', beyond).execute();
+      const expiresAt = request.expiresAt ? request.expiresAt.getTime() : null;
+      const written = await (request.unlockFirst ? upsertUnlocked : upsertUnlessLocked)(tx, userId, hash, pin.length, now, expiresAt);
+      // No row back: the record is locked (the upsert's condition), and nothing was written.
+      if (written.rows.length === 0) return 'locked';
+      await addHistory(tx, userId, hash, now);
+      await pruneHistory(tx, userId, HISTORY_PRUNE_LIMIT, Math.max(HISTORY_KEPT, request.historyCount));
       return 'set' as const;
     });
   }

@@ -100,7 +100,7 @@ export class PinDeskBot {
     const message = renderResult(result);
     if (result.kind === 'pin-set') {
       // The PIN is set and its card waits in the outbox: one try now, then the courier keeps trying.
-      const state = result.deliveryId ? await courier.deliverNow(result.deliveryId) : 'failed';
+      const state = await courier.deliverNow(result, context);
       const note = pinSetNote(result.details.target.displayName, state, result.elsewhere === true);
       if (note) await context.sendActivity(textMessage(note));
       return;

@@ -1,16 +1,17 @@
 // Posts PIN cards (or a notice that a PIN was not set) from the outbox (desk/deliveries) to the
-// addressee's private chat: right after the change for the turn that made it, then on a timer
-// until delivered or the PIN can no longer be revealed. Connector failures are sorted here: 429 (waits what Retry-After asks), 5xx, timeouts
+// addressee's private chat: right after the change for the turn that made it — as that turn's own
+// reply when the private chat is the turn's conversation, else as a proactive message — then on a
+// timer until delivered or the PIN can no longer be revealed. Connector failures are sorted here: 429 (waits what Retry-After asks), 5xx, timeouts
 // and network errors are retried; any other 4xx (blocked, not in the roster, no such
 // conversation) will not get better by trying again.
 import { TurnContext, type Activity, type CloudAdapter } from 'botbuilder';
 import type { PinCard } from '../desk/results.js';
 import type { Logger } from 'pino';
 import { pinSetCard } from '../cards/pin-set-card.js';
-import type { PinCardOutbox, PinCardToSend, SendFailure } from '../desk/deliveries/pin-card-outbox.js';
+import type { PinCardOutbox, PinCardToSend, PinToDeliver, SendFailure } from '../desk/deliveries/pin-card-outbox.js';
 import type { DeliveryState } from '../ports/store.js';
 import { DeadlineError, retryAfterMs, SEND_DEADLINE_MS, statusOf, withDeadline } from './deadline.js';
-import { OWN_DEADLINE } from './send-deadline.js';
+import { OWN_DEADLINE, replyOnOwnDeadline } from './send-deadline.js';
 import { continueTurn } from './continue-turn.js';
 import { cardMessage, textMessage } from './render.js';
 import { pinNotSetNotice } from '../cards/pin-not-set-notice.js';
@@ -28,11 +29,16 @@ export class CardCourier {
     private readonly deadlineMs = SEND_DEADLINE_MS,
   ) {}
 
-  /** One try now, for the turn that set the PIN: delivered, pending (retried later) or failed. */
-  async deliverNow(id: string): Promise<DeliveryState> {
-    let card: PinCardToSend | undefined;
+  /**
+   * One try now, for the turn that set the PIN: delivered, pending (retried later) or failed.
+   * `here`: that turn, whose reply the card becomes when the addressee's chat is its conversation.
+   */
+  async deliverNow(pin: PinToDeliver, here?: TurnContext): Promise<DeliveryState> {
+    const id = pin.deliveryId;
+    if (!id) return 'failed';
+    let card = this.outbox.claimedCard(pin);
     try {
-      card = await this.outbox.claim(id, 'now');
+      card ??= await this.outbox.claim(id, 'now');
       if (!card) return (await this.outbox.state(id)) ?? 'failed';
     } catch (err) {
       // The PIN and its delivery record are committed already: the timer tries again. Never let
@@ -40,7 +46,7 @@ export class CardCourier {
       this.log.error({ err, deliveryId: id }, 'could not take a PIN card from the outbox; it will be tried again');
       return 'pending';
     }
-    return this.attempt(card);
+    return this.attempt(card, here && isConversationOf(here, card.delivery.conversation) ? here : undefined);
   }
 
   /** Every record that is due, and expiry of those whose PIN can no longer be revealed (timer). */
@@ -64,12 +70,13 @@ export class CardCourier {
     await withDeadline(Promise.allSettled([...this.late]), ms).catch(() => undefined);
   }
 
-  private async attempt(card: PinCardToSend): Promise<DeliveryState> {
+  private async attempt(card: PinCardToSend, here?: TurnContext): Promise<DeliveryState> {
     const summary = card.delivery.requestId ? 'Your new dial-in PIN' : `PIN set for ${card.details.target.displayName}`;
     const message = card.notice
       ? textMessage(pinNotSetNotice(card.details, card.delivery.requestId !== undefined))
       : cardMessage(pinSetCard(card.details, card.revealRef, card.revealExpiresAt, { shown: 'hidden' }), summary);
-    const sending = this.post(card.delivery.conversation, message).then(
+    const posting = here ? replyOnOwnDeadline(here, message) : this.post(card.delivery.conversation, message);
+    const sending = posting.then(
       async (activityId) => {
         await this.outbox.sent(card, activityId);
         return 'delivered' as const;
@@ -108,4 +115,11 @@ export class CardCourier {
     });
     return activityId;
   }
+}
+
+/** The turn's own conversation is the addressee's chat (a reply buffered for an expectReplies request is no post). */
+function isConversationOf(context: TurnContext, reference: unknown): boolean {
+  const { activity } = context;
+  const to = reference as { channelId?: unknown; conversation?: { id?: unknown } } | undefined;
+  return activity.deliveryMode !== 'expectReplies' && to?.channelId === activity.channelId && typeof to?.conversation?.id === 'string' && to.conversation.id === activity.conversation?.id;
 }

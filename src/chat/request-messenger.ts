@@ -41,7 +41,7 @@ export class RequestMessenger {
     // A press on a stale card changed nothing: redraw what is there, once, best effort.
     if (change === 'unchanged') return this.carrier.redraw(view);
     // The PIN was set with its card in the outbox; one try now (the courier keeps trying after).
-    const delivery = pin ? (pin.deliveryId ? await this.courier.deliverNow(pin.deliveryId) : 'failed') : undefined;
+    const delivery = pin ? await this.courier.deliverNow(pin) : undefined;
     await this.carrier.carryNow(view.request.id, delivery);
   }
 

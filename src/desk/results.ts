@@ -4,7 +4,7 @@ import type { TargetedCommand } from '../domain/commands.js';
 import type { ListAction } from '../domain/commands.js';
 import type { PinRequest } from '../domain/pin-request.js';
 import type { EffectivePolicy, PinPolicy } from '../domain/policy.js';
-import type { AuditRecord, DeliveryState } from '../ports/store.js';
+import type { AuditRecord, Delivery, DeliveryState } from '../ports/store.js';
 import type { PinStatus } from '../domain/pin-state.js';
 import type { RoleGrant } from '../domain/role-grants.js';
 import type { Permission, Role } from '../domain/roles.js';
@@ -48,6 +48,8 @@ export interface IssuedPin {
   auditReason: string;
   /** The outbox record of its card, when it goes to a chat. */
   deliveryId?: string | undefined;
+  /** That record as written: already claimed for the first try, when the change committed with it. */
+  claimed?: Delivery | undefined;
 }
 
 /** A request and what its cards show about the requester. */
@@ -64,7 +66,7 @@ export type DeskResult =
   | ({ kind: 'help'; caller: CallerView } & HelpView)
   | { kind: 'whoami'; caller: CallerView; groups: readonly string[]; grants: readonly RoleGrant[] }
   /** `deliveryId`: its card waits in the outbox for the caller's 1:1 chat (`elsewhere`: not this conversation). */
-  | { kind: 'pin-set'; details: PinSetDetails; revealRef: string; revealExpiresAt: Date; deliveryId?: string | undefined; elsewhere?: boolean | undefined }
+  | { kind: 'pin-set'; details: PinSetDetails; revealRef: string; revealExpiresAt: Date; deliveryId?: string | undefined; claimed?: Delivery | undefined; elsewhere?: boolean | undefined }
   | { kind: 'pin-unlocked'; target: UserSummary; wasLocked: boolean }
   | { kind: 'pin-locked'; target: UserSummary; wasLocked: boolean }
   | { kind: 'pin-status'; target: UserSummary; status: PinStatus; policy: EffectivePolicy }

@@ -110,11 +110,17 @@ export interface Delivery {
   createdAt: Date;
   /** Set when the record carries a short notice instead of the PIN card. */
   notice?: DeliveryNotice | undefined;
+  /** While a sender holds it (each try counts in `attempts`). */
+  leaseUntil?: Date | undefined;
 }
 
 export interface DeliveryOutbox {
-  /** `held`: not sendable until released (a remote PIN change whose outcome is not known yet). */
-  enqueue(delivery: Pick<Delivery, 'id' | 'revealId' | 'addresseeId' | 'conversation' | 'channelId' | 'requestId' | 'expiresAt' | 'createdAt'> & { held?: boolean }): Promise<void>;
+  /**
+   * `held`: not sendable until released (a remote PIN change whose outcome is not known yet).
+   * `leaseUntil`: written already claimed, its first try counted, by the sender that tries it now
+   * (no claim statement); others take it over only when that lease has ended, as after a claim.
+   */
+  enqueue(delivery: Pick<Delivery, 'id' | 'revealId' | 'addresseeId' | 'conversation' | 'channelId' | 'requestId' | 'expiresAt' | 'createdAt' | 'leaseUntil'> & { held?: boolean }): Promise<void>;
   /** A held record becomes sendable now (its PIN is known to be set), until `expiresAt` if given. */
   release(id: string, now: Date, expiresAt?: Date): Promise<void>;
   /** A held record becomes a notice, sendable now until `expiresAt` (its PIN was not set). */

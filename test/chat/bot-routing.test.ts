@@ -249,8 +249,8 @@ function setup() {
   const courier = {
     tried: [] as string[],
     answer: 'delivered' as DeliveryState,
-    async deliverNow(id: string): Promise<DeliveryState> {
-      courier.tried.push(id);
+    async deliverNow(pin: { deliveryId?: string | undefined }): Promise<DeliveryState> {
+      courier.tried.push(pin.deliveryId ?? '');
       return courier.answer;
     },
     resent: [] as string[],

@@ -21,8 +21,8 @@ export interface RosterMember {
 
 /** A fault the connector plays: an error status (with headers), or no answer at all. */
 export interface ConnectorFault {
-  /** Which requests: method and path (e.g. POST /v3/conversations/personal:29:pilar/activities). */
-  match: (method: string, path: string) => boolean;
+  /** Which requests: method and path (e.g. POST /v3/conversations/personal:29:pilar/activities), and the body sent. */
+  match: (method: string, path: string, body?: any) => boolean;
   status?: number;
   headers?: Record<string, string>;
   body?: unknown;
@@ -95,7 +95,7 @@ export class FakeConnector {
       res.end(JSON.stringify(payload));
     };
     const method = req.method ?? 'GET';
-    const fault = this.faults.find((f) => f.match(method, path) && (f.times === undefined || f.times > 0));
+    const fault = this.faults.find((f) => f.match(method, path, body) && (f.times === undefined || f.times > 0));
     if (fault) {
       if (fault.times !== undefined) fault.times--;
       this.faulted.push({ method, path, at: Date.now() });

@@ -5,14 +5,11 @@
 import { cmdletIdentity } from '../../domain/user.js';
 import type { Delivery, DeliveryNotice, DeliveryState, Store } from '../../ports/store.js';
 import type { DeskServices } from '../dependencies.js';
-import type { PinCard, PinSetDetails } from '../results.js';
+import type { IssuedPin, PinCard, PinSetDetails } from '../results.js';
 
-/**
- * How long a sender holds a record while it tries: longer than one post can take with the
- * connector client's own retries, so a slow success is never sent twice. A sender that died
- * (a killed instance) is taken over when its lease ends. DELIVERY_LEASE sets it (deskSettings).
- */
-export const DELIVERY_LEASE_MS = 30_000;
+import { DELIVERY_LEASE_MS } from './delivery-lease.js';
+
+export { DELIVERY_LEASE_MS } from './delivery-lease.js';
 
 /** Waits between tries: 2 s, 4 s, 8 s ... at most a minute. */
 export function backoffMs(attempts: number): number {
@@ -28,6 +25,9 @@ export interface PinCardToSend {
   /** 'pin-not-set': the PIN change did not happen (a remote server never took it); no card. */
   notice?: DeliveryNotice | undefined;
 }
+
+/** A PIN just set, whose card is to be tried now: its record, and whether it was written claimed. */
+export type PinToDeliver = Pick<IssuedPin, 'details' | 'revealRef' | 'revealExpiresAt' | 'deliveryId' | 'claimed'>;
 
 /** How a try ended, as the sender saw it. */
 export type SendFailure = { kind: 'retry'; error: string; afterMs?: number | undefined } | { kind: 'permanent'; error: string };
@@ -47,6 +47,19 @@ export class PinCardOutbox {
       return undefined;
     }
     return { delivery, details: reveal.details as PinSetDetails, revealRef: reveal.id, revealExpiresAt: reveal.expiresAt };
+  }
+
+  /**
+   * The card of a record its issuing transaction wrote already claimed: no claim, no reveal read —
+   * the turn has the details. Undefined when there is none, or half its lease is gone already (a
+   * stalled process; it may be taken over soon): then it is claimed as any other.
+   */
+  claimedCard(pin: PinToDeliver): PinCardToSend | undefined {
+    const { claimed } = pin;
+    if (!claimed?.leaseUntil || claimed.id !== pin.deliveryId) return undefined;
+    const leaseMs = this.services.settings?.deliveryLeaseMs ?? DELIVERY_LEASE_MS;
+    if (claimed.leaseUntil.getTime() - this.services.clock().getTime() < leaseMs / 2) return undefined;
+    return { delivery: claimed, details: pin.details, revealRef: pin.revealRef, revealExpiresAt: pin.revealExpiresAt };
   }
 
   /** Records due for a try (not leased). */

@@ -105,5 +105,5 @@ export async function setPinOn(
   }
   scope.reason = issued.auditReason;
   scope.recorded = true;
-  return { kind: 'pin-set', details: issued.details, revealRef: issued.revealRef, revealExpiresAt: issued.revealExpiresAt, deliveryId: issued.deliveryId, elsewhere: chat?.elsewhere ?? false };
+  return { kind: 'pin-set', details: issued.details, revealRef: issued.revealRef, revealExpiresAt: issued.revealExpiresAt, deliveryId: issued.deliveryId, claimed: issued.claimed, elsewhere: chat?.elsewhere ?? false };
 }

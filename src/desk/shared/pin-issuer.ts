@@ -9,7 +9,8 @@ import type { Permission } from '../../domain/roles.js';
 import { summarize, type DirectoryUser } from '../../domain/user.js';
 import type { PinAuthority } from '../../ports/pin-authority.js';
 import type { PolicyAuthority } from '../../ports/policy-authority.js';
-import type { AuditRecord } from '../../ports/store.js';
+import type { AuditRecord, Delivery } from '../../ports/store.js';
+import { DELIVERY_LEASE_MS } from '../deliveries/delivery-lease.js';
 import type { Atomically, TransactionPorts } from '../transaction.js';
 import type { IssueOutcome, IssuePlan } from './issue-plan.js';
 import { issueRemotely } from './remote-pin-issue.js';
@@ -55,7 +56,7 @@ export class PinIssuer {
       sealer: Sealer;
       clock: () => Date;
       randomInt: RandomInt;
-      settings: { revealTtlMs: number };
+      settings: { revealTtlMs: number; deliveryLeaseMs?: number | undefined };
     },
   ) {}
 
@@ -96,12 +97,15 @@ export class PinIssuer {
     const auditReason = [manual ? 'manual' : 'generated', overrode ? 'history-override' : '', unlockFirst ? 'unlocked-first' : ''].filter(Boolean).join(',');
     const to = options.deliverTo;
     const deliveryId = to ? nanoid() : undefined;
+    // Committed with the change, the card's record is claimed for the try that follows at once (no
+    // claim, no reveal read then). Held records (a remote change) are claimed once released.
+    const leaseUntil = authority.joinsStoreTransaction ? new Date(at.getTime() + (settings.deliveryLeaseMs ?? DELIVERY_LEASE_MS)) : undefined;
     const plan: IssuePlan = {
       setRequest: { userId: target.id, sipAddress: target.sipAddress, pin, at, expiresAt: pinExpiresAt, historyCount: policy.pinHistoryCount, unlockFirst },
       reveal: { id: revealRef, addresseeId: addressee.id, targetId: target.id, sealed, details, createdAt: at, expiresAt: revealExpiresAt },
       delivery:
         to && deliveryId
-          ? { id: deliveryId, revealId: revealRef, addresseeId: addressee.id, conversation: to.reference, channelId: to.channelId, requestId: to.requestId, expiresAt: revealExpiresAt, createdAt: at }
+          ? { id: deliveryId, revealId: revealRef, addresseeId: addressee.id, conversation: to.reference, channelId: to.channelId, requestId: to.requestId, expiresAt: revealExpiresAt, createdAt: at, leaseUntil }
           : undefined,
       audit: options.audit && { ...options.audit, reason: options.audit.reason ?? auditReason },
       targetName: target.displayName,
@@ -113,7 +117,8 @@ export class PinIssuer {
     // remote one: an intent around the server call, never a transaction held across it.
     const outcome = authority.joinsStoreTransaction ? await issueInTransaction(atomically, plan) : await issueRemotely(this.deps, plan);
     if (outcome !== 'set') return outcome;
-    return { details, revealRef, revealExpiresAt, auditReason, deliveryId };
+    const claimed: Delivery | undefined = plan.delivery?.leaseUntil && { ...plan.delivery, state: 'pending', attempts: 1, nextAttemptAt: at };
+    return { details, revealRef, revealExpiresAt, auditReason, deliveryId, claimed };
   }
 }
 

@@ -1,11 +1,12 @@
-// The PIN-card outbox as the chat surface drives it: a claim takes a lease (one sender at a time,
-// taken over when the lease ends), a failed try backs off (or waits what a 429 asked), the first
+// The PIN-card outbox as the chat surface drives it: a record is written claimed by the turn that
+// tries it first, a claim takes a lease (one sender at a time, taken over when the lease ends), a failed try backs off (or waits what a 429 asked), the first
 // failure and every final outcome are audited, and a card whose PIN can no longer be revealed is
 // closed instead of sent. Real SQLite, a controlled clock, deliveries written by `set pin`.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { backoffMs, DELIVERY_LEASE_MS } from '../../../src/desk/deliveries/pin-card-outbox.js';
 import { deskFixture, type DeskFixture } from '../../support/desk-fixture.js';
 import { ofKind } from '../../support/desk-expect.js';
+import type { DeskResult } from '../../../src/desk/results.js';
 
 let f: DeskFixture;
 beforeEach(async () => {
@@ -15,11 +16,17 @@ afterEach(() => f.close());
 
 const ANNE_CHAT = { conversation: { id: 'personal:anne' } };
 
-/** `set pin Ken Myer` by Anne with her 1:1 chat known: a PIN card waiting in the outbox. */
-async function pinCardFor(): Promise<{ deliveryId: string; revealRef: string }> {
+/** `set pin Ken Myer` by Anne with her 1:1 chat known: a PIN card in the outbox, claimed for the turn's own try. */
+async function pinCardFor(): Promise<{ deliveryId: string; revealRef: string; set: Extract<DeskResult, { kind: 'pin-set' }> }> {
   const turn = f.turn('anne', { privateChat: async () => ({ channelId: 'emulator', reference: ANNE_CHAT, elsewhere: false }) });
   const set = ofKind(await f.desk.handleText(turn, 'set pin Ken Myer'), 'pin-set');
-  return { deliveryId: set.deliveryId!, revealRef: set.revealRef };
+  return { deliveryId: set.deliveryId!, revealRef: set.revealRef, set };
+}
+/** The same, as left by a turn that died before its try: its lease has ended, anyone may claim it. */
+async function abandonedPinCard(): Promise<{ deliveryId: string; revealRef: string }> {
+  const card = await pinCardFor();
+  f.clock.advance(DELIVERY_LEASE_MS);
+  return card;
 }
 const deliveryRow = (id: string) => f.store.db.selectFrom('deliveries').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 const auditOf = async (action: string) =>
@@ -30,11 +37,27 @@ it('backs off 2 s, 4 s, 8 s ... and never more than a minute', () => {
 });
 
 describe('a claim', () => {
+  it('the turn that set the PIN holds its card already (written claimed: no claim, no reveal read); no second sender until the lease ends', async () => {
+    const { deliveryId, revealRef, set } = await pinCardFor();
+    const card = f.outbox.claimedCard(set)!;
+    expect(card).toMatchObject({ revealRef, delivery: { id: deliveryId, attempts: 1, channelId: 'emulator', conversation: ANNE_CHAT }, details: { addresseeName: 'Anne Wallace' } });
+    expect(JSON.stringify(card)).not.toMatch(/sealed/);
+    expect(await deliveryRow(deliveryId)).toMatchObject({ state: 'pending', attempts: 1, lease_until: f.clock.now + DELIVERY_LEASE_MS });
+    expect(await f.outbox.due()).toEqual([]);
+    expect(await f.outbox.claim(deliveryId, 'now')).toBeUndefined();
+    // Half its lease gone (a stalled process): the turn no longer counts on it, and claims as anyone would.
+    f.clock.advance(DELIVERY_LEASE_MS / 2 + 1);
+    expect(f.outbox.claimedCard(set)).toBeUndefined();
+    f.clock.advance(DELIVERY_LEASE_MS / 2 - 1);
+    const taken = (await f.outbox.claim(deliveryId))!;
+    expect(taken).toMatchObject({ revealRef, delivery: { id: deliveryId, attempts: 2 }, details: { addresseeName: 'Anne Wallace' } });
+  });
+
   it('hands over the card to post (never the PIN) and holds a lease: no second sender until it ends', async () => {
-    const { deliveryId, revealRef } = await pinCardFor();
+    const { deliveryId, revealRef } = await abandonedPinCard();
     expect(await f.outbox.due()).toEqual([deliveryId]);
     const card = (await f.outbox.claim(deliveryId))!;
-    expect(card).toMatchObject({ revealRef, delivery: { id: deliveryId, attempts: 1, channelId: 'emulator', conversation: ANNE_CHAT }, details: { addresseeName: 'Anne Wallace' } });
+    expect(card).toMatchObject({ revealRef, delivery: { id: deliveryId, attempts: 2, channelId: 'emulator', conversation: ANNE_CHAT }, details: { addresseeName: 'Anne Wallace' } });
     expect(JSON.stringify(card)).not.toMatch(/sealed/);
     expect(await f.outbox.due()).toEqual([]);
     expect(await f.outbox.claim(deliveryId)).toBeUndefined();
@@ -44,11 +67,11 @@ describe('a claim', () => {
     f.clock.advance(1);
     // A sender that died is taken over when its lease ends.
     expect(await f.outbox.due()).toEqual([deliveryId]);
-    expect((await f.outbox.claim(deliveryId))?.delivery.attempts).toBe(2);
+    expect((await f.outbox.claim(deliveryId))?.delivery.attempts).toBe(3);
   });
 
   it('of a card whose PIN can no longer be revealed closes it, audited, instead of sending it', async () => {
-    const { deliveryId, revealRef } = await pinCardFor();
+    const { deliveryId, revealRef } = await abandonedPinCard();
     // The reveal ends exactly now while the delivery record would still run.
     await f.store.db.updateTable('reveals').set({ expires_at: f.clock.now }).where('id', '=', revealRef).execute();
     expect(await f.outbox.claim(deliveryId, 'now')).toBeUndefined();
@@ -57,7 +80,7 @@ describe('a claim', () => {
     expect(await auditOf('pin-card-delivered')).toEqual([{ outcome: 'failed', reason: 'expired-undelivered', target: 'sip:ken.myer@contoso.com', actor: 'pindesk' }]);
   });
   it('of a card whose PIN was already shown once and forgotten closes it too, though its time runs', async () => {
-    const { deliveryId, revealRef } = await pinCardFor();
+    const { deliveryId, revealRef } = await abandonedPinCard();
     await f.store.reveals.forget(revealRef);
     expect(await f.outbox.claim(deliveryId)).toBeUndefined();
     expect(await f.outbox.state(deliveryId)).toBe('failed');
@@ -67,8 +90,8 @@ describe('a claim', () => {
 
 describe('a try that failed', () => {
   it('is retried after the back-off, or after what a 429 asked when longer; only the first failure is audited', async () => {
-    const { deliveryId } = await pinCardFor();
-    const first = (await f.outbox.claim(deliveryId))!;
+    const { deliveryId, set } = await pinCardFor();
+    const first = f.outbox.claimedCard(set)!;
     expect(await f.outbox.notSent(first, { kind: 'retry', error: 'socket hang up' })).toBe('pending');
     const row = await deliveryRow(deliveryId);
     expect(row).toMatchObject({ state: 'pending', lease_until: null, last_error: 'socket hang up', next_attempt_at: f.clock.now + 2_000 });
@@ -92,8 +115,8 @@ describe('a try that failed', () => {
   });
 
   it('for good: failed, audited as undeliverable, never tried again', async () => {
-    const { deliveryId } = await pinCardFor();
-    const card = (await f.outbox.claim(deliveryId))!;
+    const { deliveryId, set } = await pinCardFor();
+    const card = f.outbox.claimedCard(set)!;
     expect(await f.outbox.notSent(card, { kind: 'permanent', error: 'bot blocked' })).toBe('failed');
     expect(await f.outbox.state(deliveryId)).toBe('failed');
     expect(await auditOf('pin-card-delivered')).toEqual([{ outcome: 'failed', reason: 'undeliverable:bot blocked', target: 'sip:ken.myer@contoso.com', actor: 'pindesk' }]);
@@ -104,8 +127,8 @@ describe('a try that failed', () => {
 });
 
 it('a card sent: delivered, attached to its reveal (a Reveal updates that copy), audited with its tries', async () => {
-  const { deliveryId, revealRef } = await pinCardFor();
-  const first = (await f.outbox.claim(deliveryId))!;
+  const { deliveryId, revealRef, set } = await pinCardFor();
+  const first = f.outbox.claimedCard(set)!;
   await f.outbox.notSent(first, { kind: 'retry', error: 'timeout' });
   const second = (await f.outbox.claim(deliveryId, 'now'))!;
   await f.outbox.sent(second, 'activity-7');
@@ -148,7 +171,7 @@ it("a request's PIN card is audited as the request's step: against the requester
   await f.store.requests.addCard(ask, 'requester', { conversation: kenChat, activityId: 'request-card' });
   const approved = ofKind(await f.desk.decideRequest(f.turn('anne'), ask, 'approve'), 'request-updated');
   const deliveryId = approved.pin!.deliveryId!;
-  const first = (await f.outbox.claim(deliveryId))!;
+  const first = f.outbox.claimedCard(approved.pin!)!;
   expect(first.delivery).toMatchObject({ requestId: ask, conversation: kenChat, channelId: 'emulator' });
   await f.outbox.notSent(first, { kind: 'retry', error: 'timeout' });
   const second = (await f.outbox.claim(deliveryId, 'now'))!;

@@ -2,15 +2,19 @@
 import type { Kysely } from 'kysely';
 import type { AuditLog, AuditOutcome, AuditRecord } from '../../../ports/store.js';
 import type { AuditRow, Database } from '../schema.js';
+import { prepared } from '../prepared.js';
+
+/** Every turn appends one: built once (prepared.ts). */
+const appendRow = prepared((db, at: number, actor: string, action: string, target: string | null, outcome: string, reason: string | null, requestId: string) =>
+  db.insertInto('audit').values({ at, actor, action, target, outcome, reason, request_id: requestId }),
+);
 
 export class SqlAuditLog implements AuditLog {
   constructor(private readonly db: Kysely<Database>) {}
 
   async append(record: AuditRecord): Promise<void> {
-    await this.db
-      .insertInto('audit')
-      .values(rowOf(record))
-      .execute();
+    const row = rowOf(record);
+    await appendRow(this.db, row.at, row.actor, row.action, row.target, row.outcome, row.reason, row.request_id);
   }
 
   async resolve(pending: AuditRecord, outcome: AuditRecord): Promise<boolean> {

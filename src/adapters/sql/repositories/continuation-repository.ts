@@ -3,24 +3,19 @@
 import type { Kysely } from 'kysely';
 import type { Continuation, ContinuationStore, PostedCard } from '../../../ports/store.js';
 import type { Database } from '../schema.js';
+import { prepared } from '../prepared.js';
+
+/** Written by every find and picker: built once (prepared.ts). */
+const insertContinuation = prepared((db, id: string, actorId: string, kind: string, sealed: string, createdAt: number, expiresAt: number, usedAt: number | null, card: string | null) =>
+  db.insertInto('continuations').values({ id, actor_id: actorId, kind, sealed, created_at: createdAt, expires_at: expiresAt, used_at: usedAt, card }),
+);
 
 export class SqlContinuationStore implements ContinuationStore {
   constructor(private readonly db: Kysely<Database>) {}
 
   async put(c: Continuation): Promise<void> {
-    await this.db
-      .insertInto('continuations')
-      .values({
-        id: c.id,
-        actor_id: c.actorId,
-        kind: c.kind,
-        sealed: c.sealed,
-        created_at: c.createdAt.getTime(),
-        expires_at: c.expiresAt.getTime(),
-        used_at: c.usedAt ? c.usedAt.getTime() : null,
-        card: c.card ? JSON.stringify(c.card) : null,
-      })
-      .execute();
+    const card = c.card ? JSON.stringify(c.card) : null;
+    await insertContinuation(this.db, c.id, c.actorId, c.kind, c.sealed, c.createdAt.getTime(), c.expiresAt.getTime(), c.usedAt ? c.usedAt.getTime() : null, card);
   }
 
   async get(id: string): Promise<Continuation | undefined> {

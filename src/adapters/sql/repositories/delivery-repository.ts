@@ -4,6 +4,33 @@
 import type { Kysely } from 'kysely';
 import type { Delivery, DeliveryNotice, DeliveryOutbox, DeliveryState } from '../../../ports/store.js';
 import type { Database, DeliveryRow } from '../schema.js';
+import { prepared } from '../prepared.js';
+
+// Written by every PIN set and its delivered card: built once (prepared.ts).
+const insertDelivery = prepared(
+  (db, id: string, revealId: string, addresseeId: string, conversation: string, channelId: string, requestId: string | null, state: string, attempts: number, createdAt: number, leaseUntil: number | null, expiresAt: number) =>
+    db.insertInto('deliveries').values({
+      id,
+      reveal_id: revealId,
+      addressee_id: addresseeId,
+      conversation,
+      channel_id: channelId,
+      request_id: requestId,
+      state,
+      attempts,
+      next_attempt_at: createdAt,
+      lease_until: leaseUntil,
+      expires_at: expiresAt,
+      last_error: null,
+      activity_id: null,
+      created_at: createdAt,
+      delivered_at: null,
+      notice: null,
+    }),
+);
+const markDelivered = prepared((db, id: string, activityId: string, at: number) =>
+  db.updateTable('deliveries').set({ state: 'delivered', activity_id: activityId, delivered_at: at, lease_until: null, last_error: null }).where('id', '=', id),
+);
 
 /** Longest error text kept (a connector's message, never a PIN). */
 const ERROR_LIMIT = 300;
@@ -12,27 +39,20 @@ export class SqlDeliveryOutbox implements DeliveryOutbox {
   constructor(private readonly db: Kysely<Database>) {}
 
   async enqueue(delivery: Parameters<DeliveryOutbox['enqueue']>[0]): Promise<void> {
-    await this.db
-      .insertInto('deliveries')
-      .values({
-        id: delivery.id,
-        reveal_id: delivery.revealId,
-        addressee_id: delivery.addresseeId,
-        conversation: JSON.stringify(delivery.conversation),
-        channel_id: delivery.channelId,
-        request_id: delivery.requestId ?? null,
-        state: delivery.held ? 'held' : 'pending',
-        attempts: 0,
-        next_attempt_at: delivery.createdAt.getTime(),
-        lease_until: null,
-        expires_at: delivery.expiresAt.getTime(),
-        last_error: null,
-        activity_id: null,
-        created_at: delivery.createdAt.getTime(),
-        delivered_at: null,
-        notice: null,
-      })
-      .execute();
+    await insertDelivery(
+      this.db,
+      delivery.id,
+      delivery.revealId,
+      delivery.addresseeId,
+      JSON.stringify(delivery.conversation),
+      delivery.channelId,
+      delivery.requestId ?? null,
+      delivery.held ? 'held' : 'pending',
+      delivery.leaseUntil ? 1 : 0,
+      delivery.createdAt.getTime(),
+      delivery.leaseUntil ? delivery.leaseUntil.getTime() : null,
+      delivery.expiresAt.getTime(),
+    );
   }
 
   async release(id: string, now: Date, expiresAt?: Date): Promise<void> {
@@ -98,11 +118,7 @@ export class SqlDeliveryOutbox implements DeliveryOutbox {
   }
 
   async delivered(id: string, activityId: string, at: Date): Promise<void> {
-    await this.db
-      .updateTable('deliveries')
-      .set({ state: 'delivered', activity_id: activityId, delivered_at: at.getTime(), lease_until: null, last_error: null })
-      .where('id', '=', id)
-      .execute();
+    await markDelivered(this.db, id, activityId, at.getTime());
   }
 
   async retryLater(id: string, nextAttemptAt: Date, error: string, attempt?: number): Promise<void> {
@@ -151,5 +167,6 @@ function toDelivery(row: DeliveryRow): Delivery {
     activityId: row.activity_id ?? undefined,
     createdAt: new Date(Number(row.created_at)),
     notice: (row.notice as DeliveryNotice | null) ?? undefined,
+    leaseUntil: row.lease_until === null ? undefined : new Date(Number(row.lease_until)),
   };
 }

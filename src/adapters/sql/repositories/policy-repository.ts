@@ -5,12 +5,17 @@ import { pinPolicySettingsSchema, type PinPolicy, type PolicyIdentity } from '..
 import type { PolicyStore } from '../../../ports/store.js';
 import type { Database } from '../schema.js';
 import { inTransaction } from '../in-transaction.js';
+import { prepared } from '../prepared.js';
+
+// Read by every PIN turn: built once (prepared.ts).
+const allPolicies = prepared((db) => db.selectFrom('pin_policies').selectAll());
+const tagOf = prepared((db, userId: string) => db.selectFrom('policy_grants').select('tag').where('user_id', '=', userId));
 
 export class SqlPolicyStore implements PolicyStore {
   constructor(private readonly db: Kysely<Database>) {}
 
   async policies(): Promise<ReadonlyMap<PolicyIdentity, PinPolicy>> {
-    const rows = await this.db.selectFrom('pin_policies').selectAll().execute();
+    const { rows } = await allPolicies(this.db);
     return new Map(rows.map((row) => [row.identity, { identity: row.identity, ...pinPolicySettingsSchema.parse(JSON.parse(row.settings)) }]));
   }
 
@@ -25,8 +30,7 @@ export class SqlPolicyStore implements PolicyStore {
   }
 
   async grantedTag(userId: string): Promise<string | undefined> {
-    const row = await this.db.selectFrom('policy_grants').select('tag').where('user_id', '=', userId).executeTakeFirst();
-    return row?.tag;
+    return (await tagOf(this.db, userId)).rows[0]?.tag;
   }
 
   async removePolicy(identity: PolicyIdentity): Promise<void> {

@@ -2,25 +2,20 @@
 import type { Kysely } from 'kysely';
 import type { PostedCard, RevealEntry, RevealVault } from '../../../ports/store.js';
 import type { Database, RevealRow } from '../schema.js';
+import { prepared } from '../prepared.js';
+
+// Written by every PIN set and its delivered card: built once (prepared.ts).
+const insertReveal = prepared((db, id: string, addresseeId: string, targetId: string, sealed: string | null, details: string, createdAt: number, expiresAt: number, card: string | null) =>
+  db.insertInto('reveals').values({ id, addressee_id: addresseeId, target_id: targetId, sealed, details, created_at: createdAt, expires_at: expiresAt, card, revealed_at: null }),
+);
+const updateCard = prepared((db, id: string, card: string) => db.updateTable('reveals').set({ card }).where('id', '=', id));
 
 export class SqlRevealVault implements RevealVault {
   constructor(private readonly db: Kysely<Database>) {}
 
   async put(entry: RevealEntry): Promise<void> {
-    await this.db
-      .insertInto('reveals')
-      .values({
-        id: entry.id,
-        addressee_id: entry.addresseeId,
-        target_id: entry.targetId,
-        sealed: entry.sealed ?? null,
-        details: JSON.stringify(entry.details),
-        created_at: entry.createdAt.getTime(),
-        expires_at: entry.expiresAt.getTime(),
-        card: entry.card ? JSON.stringify(entry.card) : null,
-        revealed_at: null,
-      })
-      .execute();
+    const card = entry.card ? JSON.stringify(entry.card) : null;
+    await insertReveal(this.db, entry.id, entry.addresseeId, entry.targetId, entry.sealed ?? null, JSON.stringify(entry.details), entry.createdAt.getTime(), entry.expiresAt.getTime(), card);
   }
 
   async get(id: string): Promise<RevealEntry | undefined> {
@@ -50,7 +45,7 @@ export class SqlRevealVault implements RevealVault {
   async attachCard(id: string, card: PostedCard): Promise<void> {
     // A card that was never posted has no place to remember (an empty update is not SQL).
     if (!card) throw new Error('attachCard needs the posted card');
-    await this.db.updateTable('reveals').set({ card: JSON.stringify(card) }).where('id', '=', id).execute();
+    await updateCard(this.db, id, JSON.stringify(card));
   }
 
   async forget(id: string): Promise<void> {
