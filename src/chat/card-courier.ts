@@ -1,20 +1,24 @@
 // Posts PIN cards (or a notice that a PIN was not set) from the outbox (desk/deliveries) to the
 // addressee's private chat: right after the change for the turn that made it — as that turn's own
 // reply when the private chat is the turn's conversation, else as a proactive message — then on a
-// timer until delivered or the PIN can no longer be revealed. Connector failures are sorted here: 429 (waits what Retry-After asks), 5xx, timeouts
-// and network errors are retried; any other 4xx (blocked, not in the roster, no such
-// conversation) will not get better by trying again.
+// timer until delivered or the PIN can no longer be revealed. Failures are sorted by
+// send-failure.ts (429, 5xx, timeouts retried; other 4xx given up); a post in flight keeps its
+// record's lease, so no other sender posts the same card meanwhile.
 import { TurnContext, type Activity, type CloudAdapter } from 'botbuilder';
 import type { PinCard } from '../desk/results.js';
 import type { Logger } from 'pino';
 import { pinSetCard } from '../cards/pin-set-card.js';
-import type { PinCardOutbox, PinCardToSend, PinToDeliver, SendFailure } from '../desk/deliveries/pin-card-outbox.js';
+import type { PinCardOutbox, PinCardToSend, PinToDeliver } from '../desk/deliveries/pin-card-outbox.js';
 import type { DeliveryState } from '../ports/store.js';
-import { DeadlineError, retryAfterMs, SEND_DEADLINE_MS, statusOf, withDeadline } from './deadline.js';
+import { SEND_DEADLINE_MS, withDeadline } from './deadline.js';
+import { classifySendFailure } from './send-failure.js';
 import { OWN_DEADLINE, replyOnOwnDeadline } from './send-deadline.js';
 import { continueTurn } from './continue-turn.js';
 import { cardMessage, textMessage } from './render.js';
 import { pinNotSetNotice } from '../cards/pin-not-set-notice.js';
+
+/** The longest a post keeps its record's lease: a connector that has not answered by then is given up on, and the card may be tried again. */
+const MAX_KEEP_MS = 5 * 60_000;
 
 export class CardCourier {
   /** Sends still running past their deadline: their outcome is recorded when they end. */
@@ -76,13 +80,14 @@ export class CardCourier {
       ? textMessage(pinNotSetNotice(card.details, card.delivery.requestId !== undefined))
       : cardMessage(pinSetCard(card.details, card.revealRef, card.revealExpiresAt, { shown: 'hidden' }), summary);
     const posting = here ? replyOnOwnDeadline(here, message) : this.post(card.delivery.conversation, message);
+    this.keepLeased(card, posting);
     const sending = posting.then(
       async (activityId) => {
         await this.outbox.sent(card, activityId);
         return 'delivered' as const;
       },
       async (error: unknown) => {
-        const failure = this.classify(error);
+        const failure = classifySendFailure(error, this.clock());
         this.log.warn({ err: error, deliveryId: card.delivery.id, attempt: card.delivery.attempts, retry: failure.kind === 'retry' }, 'could not post a PIN card');
         return this.outbox.notSent(card, failure);
       },
@@ -99,12 +104,25 @@ export class CardCourier {
     }
   }
 
-  private classify(error: unknown): SendFailure {
-    const status = statusOf(error);
-    if (error instanceof DeadlineError || status === undefined) return { kind: 'retry', error: error instanceof DeadlineError ? 'timeout' : 'unreachable' };
-    if (status === 429) return { kind: 'retry', error: '429', afterMs: retryAfterMs(error, this.clock()) };
-    if (status === 408 || status >= 500) return { kind: 'retry', error: String(status) };
-    return { kind: 'permanent', error: String(status) };
+  /**
+   * While a post runs, its record's lease is renewed (every third of DELIVERY_LEASE), so a slow
+   * connector never lets another sender post the card a second time; a killed instance renews
+   * nothing and is taken over when the lease ends. Past MAX_KEEP_MS the post counts as lost.
+   */
+  private keepLeased(card: PinCardToSend, posting: Promise<unknown>): void {
+    const started = Date.now();
+    const timer = setInterval(() => {
+      if (Date.now() - started > MAX_KEEP_MS) return clearInterval(timer);
+      this.outbox.keep(card).then(
+        (kept) => kept || clearInterval(timer),
+        (err: unknown) => this.log.warn({ err, deliveryId: card.delivery.id }, 'could not renew the lease of a PIN card being sent'),
+      );
+    }, Math.max(500, this.outbox.leaseMs / 3));
+    timer.unref();
+    void posting.then(
+      () => clearInterval(timer),
+      () => clearInterval(timer),
+    );
   }
 
   private async post(reference: unknown, message: Partial<Activity>): Promise<string> {

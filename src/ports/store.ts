@@ -134,6 +134,8 @@ export interface DeliveryOutbox {
    * no other caller or instance gets it. Undefined when it is not due, not pending, or leased.
    */
   claim(id: string, now: Date, leaseMs: number, due?: 'due-only' | 'now'): Promise<Delivery | undefined>;
+  /** Extends a lease its holder (`attempt`: its claim's `attempts`) still has, while its post runs; false once it is lost. */
+  renew(id: string, attempt: number, now: Date, leaseMs: number): Promise<boolean>;
   /** Ids of pending deliveries due at `now` and not leased. */
   due(now: Date, limit: number): Promise<string[]>;
   delivered(id: string, activityId: string, at: Date): Promise<void>;

@@ -58,6 +58,23 @@ eachStoreDialect((dialect) => {
       expect((await store.deliveries.claim('d1', at(LEASE + 2_000), LEASE))?.attempts).toBe(3);
     });
 
+    it('is renewed by its holder while it lasts; never after it ended, by a former holder, or once delivered', async () => {
+      await enqueue('d1');
+      await store.deliveries.claim('d1', at(0), LEASE);
+      expect(await store.deliveries.renew('d1', 1, at(LEASE - 1), LEASE)).toBe(true);
+      // Renewed: nobody claims it at the first lease's end, and it ends a lease after the renewal.
+      expect(await store.deliveries.claim('d1', at(LEASE), LEASE)).toBeUndefined();
+      expect(await store.deliveries.renew('d1', 1, at(2 * LEASE - 1), LEASE)).toBe(false);
+      expect(await store.deliveries.renew('d1', 1, at(2 * LEASE - 1 + LEASE), LEASE)).toBe(false);
+      const taken = await store.deliveries.claim('d1', at(2 * LEASE - 1), LEASE);
+      expect(taken?.attempts).toBe(2);
+      // The former holder (attempt 1) cannot take the lease back; the new one can keep it.
+      expect(await store.deliveries.renew('d1', 1, at(2 * LEASE), LEASE)).toBe(false);
+      expect(await store.deliveries.renew('d1', 2, at(2 * LEASE), LEASE)).toBe(true);
+      await store.deliveries.delivered('d1', 'activity-1', at(2 * LEASE + 1));
+      expect(await store.deliveries.renew('d1', 2, at(2 * LEASE + 2), LEASE)).toBe(false);
+    });
+
     it('never of a record delivered, failed or expired', async () => {
       for (const id of ['d1', 'd2', 'd3']) await enqueue(id);
       await store.deliveries.delivered('d1', 'act', at(1));

@@ -28,6 +28,8 @@ export interface ConnectorFault {
   body?: unknown;
   /** No answer: never (until heal or stop), or for this many milliseconds, then 503. */
   hang?: boolean | number;
+  /** Answered as usual (the post goes through), but only after this many milliseconds. */
+  slow?: number;
   /** How many requests it applies to (default: all). */
   times?: number;
 }
@@ -99,7 +101,8 @@ export class FakeConnector {
     if (fault) {
       if (fault.times !== undefined) fault.times--;
       this.faulted.push({ method, path, at: Date.now() });
-      if (fault.hang) {
+      if (fault.slow !== undefined) await new Promise((resolve) => setTimeout(resolve, fault.slow));
+      else if (fault.hang) {
         this.hanging.add(res);
         if (typeof fault.hang === 'number') {
           setTimeout(() => {
@@ -109,8 +112,7 @@ export class FakeConnector {
           }, fault.hang).unref();
         }
         return;
-      }
-      return reply(fault.status ?? 500, fault.body ?? { error: { code: 'ServiceError', message: 'fault injected by the test' } }, fault.headers);
+      } else return reply(fault.status ?? 500, fault.body ?? { error: { code: 'ServiceError', message: 'fault injected by the test' } }, fault.headers);
     }
     let match: RegExpExecArray | null;
     if (req.method === 'POST' && path === '/v3/conversations') {

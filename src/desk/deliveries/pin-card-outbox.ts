@@ -38,7 +38,7 @@ export class PinCardOutbox {
   /** Takes a record to try now (`now`: even before its next try is due, for the sender of the turn). */
   async claim(id: string, when: 'due-only' | 'now' = 'due-only'): Promise<PinCardToSend | undefined> {
     const { store, clock } = this.services;
-    const delivery = await store.deliveries.claim(id, clock(), this.services.settings?.deliveryLeaseMs ?? DELIVERY_LEASE_MS, when);
+    const delivery = await store.deliveries.claim(id, clock(), this.leaseMs, when);
     if (!delivery) return undefined;
     const reveal = await store.reveals.get(delivery.revealId);
     if (delivery.notice && reveal) return { delivery, details: reveal.details as PinSetDetails, revealRef: reveal.id, revealExpiresAt: reveal.expiresAt, notice: delivery.notice };
@@ -57,9 +57,20 @@ export class PinCardOutbox {
   claimedCard(pin: PinToDeliver): PinCardToSend | undefined {
     const { claimed } = pin;
     if (!claimed?.leaseUntil || claimed.id !== pin.deliveryId) return undefined;
-    const leaseMs = this.services.settings?.deliveryLeaseMs ?? DELIVERY_LEASE_MS;
+    const leaseMs = this.leaseMs;
     if (claimed.leaseUntil.getTime() - this.services.clock().getTime() < leaseMs / 2) return undefined;
     return { delivery: claimed, details: pin.details, revealRef: pin.revealRef, revealExpiresAt: pin.revealExpiresAt };
+  }
+
+  /** Keeps the lease of a record whose post is still running, so no other sender posts it again; false once lost. */
+  keep(card: PinCardToSend): Promise<boolean> {
+    const { store, clock } = this.services;
+    return store.deliveries.renew(card.delivery.id, card.delivery.attempts, clock(), this.leaseMs);
+  }
+
+  /** How long a sender holds a record (DELIVERY_LEASE). */
+  get leaseMs(): number {
+    return this.services.settings?.deliveryLeaseMs ?? DELIVERY_LEASE_MS;
   }
 
   /** Records due for a try (not leased). */

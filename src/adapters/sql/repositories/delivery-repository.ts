@@ -102,6 +102,19 @@ export class SqlDeliveryOutbox implements DeliveryOutbox {
     return row ? toDelivery(row) : undefined;
   }
 
+  async renew(id: string, attempt: number, now: Date, leaseMs: number): Promise<boolean> {
+    const at = now.getTime();
+    const result = await this.db
+      .updateTable('deliveries')
+      .set({ lease_until: at + leaseMs })
+      .where('id', '=', id)
+      .where('state', '=', 'pending')
+      .where('attempts', '=', attempt)
+      .where('lease_until', '>', at)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
   async due(now: Date, limit: number): Promise<string[]> {
     const at = now.getTime();
     const rows = await this.db
