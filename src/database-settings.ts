@@ -67,6 +67,11 @@ export function databaseSettings(env: NodeJS.ProcessEnv): DatabaseSettings {
   if (caFile !== undefined && caFile.trim() === '') throw new ConfigError('DATABASE_CA_FILE: set but blank; give the path of the PEM file of the CA that signed the database server\'s certificate');
   const ca = caFile === undefined ? undefined : pemCertificates('DATABASE_CA_FILE', caFile.trim());
   if (ca && (sslmode === 'disable' || sslmode === 'no-verify')) throw new ConfigError(`DATABASE_CA_FILE: set, but DATABASE_URL says sslmode=${sslmode}; remove one of them`);
+  // Without sslmode, pg connects unencrypted: fine on this machine, but the password and every
+  // sealed value would cross a network in clear text, so another host must say what it wants.
+  if (sslmode === undefined && !ca && !isLoopback(url.hostname)) {
+    throw new ConfigError(`DATABASE_URL: add sslmode=verify-full (or require, or disable to send everything unencrypted) for ${url.hostname}; without it the connection would not be encrypted`);
+  }
   const tls: PostgresSettings['tls'] =
     sslmode === 'no-verify' ? { mode: 'no-verify' } : ca || (sslmode !== undefined && sslmode !== 'disable') ? { mode: 'verify', ca } : { mode: 'off' };
   return {
@@ -79,6 +84,10 @@ export function databaseSettings(env: NodeJS.ProcessEnv): DatabaseSettings {
     connectTimeoutMs: timeout('DATABASE_CONNECT_TIMEOUT', env.DATABASE_CONNECT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT_MS, 1_000, 60_000),
     tls,
   };
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '[::1]' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
 function poolSize(value: string | undefined): number {
