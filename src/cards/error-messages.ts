@@ -90,10 +90,16 @@ export const MESSAGES: MessageCatalogue = {
   'cannot-dial-in': () =>
     'Your account has no SIP address or phone number, so it cannot dial in and has no PIN to reset. Ask your helpdesk if that is wrong.',
   'directory-unavailable': () => "The directory isn't answering right now, so I changed nothing. Try again in a minute.",
-  'store-unavailable': (error) =>
-    error.changed === 'nothing'
-      ? "PinDesk's database isn't answering right now, so nothing was changed. Try again in a minute; if it keeps failing, tell your PinDesk administrator."
-      : "PinDesk lost its database connection while saving, so I can't tell whether that was saved. Once it is back, check before trying again (`pin status` for a PIN); a PIN that was set still gets its private PIN card then.",
+  'store-unavailable': (error) => {
+    switch (error.changed) {
+      case 'nothing':
+        return "PinDesk's database isn't answering right now, so nothing was changed. Try again in a minute; if it keeps failing, tell your PinDesk administrator.";
+      case 'unknown':
+        return "PinDesk lost its database connection while saving, so I can't tell whether that was saved. Once it is back, check before trying again (`pin status` for a PIN); a PIN that was set still gets its private PIN card then.";
+      case 'saved':
+        return "That was done and saved, but PinDesk's database stopped answering before I could show the result. Check again in a minute; don't repeat it.";
+    }
+  },
   'backend-error': (error) => {
     if (!error.detail) return 'The PIN service failed, so nothing was changed. Try again in a minute; if it keeps failing, tell your PinDesk administrator.';
     const reason = maskDigits(error.detail.reason).replace(/[.\s]+$/, '');

@@ -2,7 +2,7 @@
 // action ends, whatever happened; a change that wrote its record in its own transaction (a PIN set)
 // is not recorded twice, and one that wrote it 'pending' before a server call has that row become
 // its outcome — unless PinDesk is still checking the server, which a row left 'pending' says.
-import { BackendError, DeskError } from '../domain/errors.js';
+import { BackendError, DeskError, StoreUnavailableError } from '../domain/errors.js';
 import type { AuditLog, AuditOutcome, AuditRecord } from '../ports/store.js';
 import type { Atomically, TransactionPorts } from './transaction.js';
 import type { AuditScope, Turn, UseCaseContext } from './turn.js';
@@ -21,7 +21,7 @@ export async function audited<T>(
     outcome = scope.outcome ?? 'ok';
     return result;
   } catch (error) {
-    const known = error instanceof DeskError ? error : new BackendError(error);
+    const known = afterCommit(scope, error instanceof DeskError ? error : new BackendError(error));
     outcome = known.outcome;
     scope.reason = known.auditReason();
     checking = isStillChecking(known);
@@ -36,11 +36,22 @@ export async function audited<T>(
       reason: scope.reason,
       requestId: turn.requestId,
     };
-    // A pending row no longer pending was resolved by whoever settled the change: nothing to add.
-    if (scope.pending) {
-      if (!scope.recorded && !checking) await deps.audit.resolve(scope.pending, record);
-    } else if (!scope.recorded) await deps.audit.append(record);
+    try {
+      // A pending row no longer pending was resolved by whoever settled the change: nothing to add.
+      if (scope.pending) {
+        if (!scope.recorded && !checking) await deps.audit.resolve(scope.pending, record);
+      } else if (!scope.recorded) await deps.audit.append(record);
+    } catch (failure) {
+      // After a committed change the answer says what happened (the failure is logged where the
+      // store is guarded); before one, an action is never done without its record.
+      if (!scope.committed) throw failure;
+    }
   }
+}
+
+/** The store gone after the change was committed: saved, whatever the failure says. */
+function afterCommit(scope: AuditScope, error: DeskError): DeskError {
+  return scope.committed && error instanceof StoreUnavailableError ? new StoreUnavailableError('saved', error) : error;
 }
 
 /** The change's outcome is not known yet: its intent is reconciled later (desk/intents). */

@@ -44,6 +44,11 @@ export interface AuditScope {
    * checking leaves it pending: the intent's reconciliation resolves it.
    */
   pending?: AuditRecord | undefined;
+  /**
+   * The change was committed: a failure after it (the store gone while reading the result or
+   * writing the record) must not be answered as "nothing was changed".
+   */
+  committed?: boolean | undefined;
 }
 
 /** One action in progress. */

@@ -197,20 +197,21 @@ export class BackendError extends DeskError {
 /**
  * PinDesk's own database could not be reached (PostgreSQL down, restarting or unreachable).
  * `changed`: 'nothing' when the work never reached it or was rolled back with the lost connection;
- * 'unknown' when the connection was lost while a write was being committed.
+ * 'unknown' when the connection was lost while a write was being committed; 'saved' when it went
+ * away after the change was committed (reading the result or writing the record).
  */
 export class StoreUnavailableError extends DeskError {
   readonly code = 'store-unavailable';
   override readonly outcome = 'failed' as const;
   constructor(
-    readonly changed: 'nothing' | 'unknown',
+    readonly changed: 'nothing' | 'unknown' | 'saved',
     cause?: unknown,
   ) {
     super('store unavailable', { cause });
   }
 
   override auditReason(): string {
-    return this.changed === 'unknown' ? `${this.code}:unknown` : this.code;
+    return this.changed === 'nothing' ? this.code : `${this.code}:${this.changed}`;
   }
 }
 

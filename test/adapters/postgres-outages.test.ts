@@ -6,7 +6,7 @@
 import { Kysely, sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PinDeskPostgresDialect } from '../../src/adapters/sql/dialects.js';
+import { PinDeskPostgresDialect, STORE_WRITE_LOCK } from '../../src/adapters/sql/dialects.js';
 import { outageAwarePool } from '../../src/adapters/sql/postgres-outages.js';
 import { openPostgresStore, postgresPool } from '../../src/adapters/sql/postgres.js';
 import { StoreUnavailableError } from '../../src/domain/errors.js';
@@ -108,6 +108,27 @@ describe.runIf(postgresAvailable())('PostgreSQL outages', () => {
       expect(error).toMatchObject({ code: '57014' });
     } finally {
       await short.destroy();
+    }
+  });
+
+  it('a transaction whose wait for the store-wide lock times out leaves its connection usable', async () => {
+    // One connection, so the next statement gets the same one; the lock held elsewhere.
+    const one = new Kysely<any>({ dialect: new PinDeskPostgresDialect({ pool: outageAwarePool(postgresPool(postgresSettings(url, { DATABASE_POOL_SIZE: '1', DATABASE_STATEMENT_TIMEOUT: '1s' }))) }) });
+    const holder = new pg.Client({ connectionString: url });
+    await holder.connect();
+    try {
+      await holder.query('begin');
+      await holder.query(`select pg_advisory_xact_lock(${STORE_WRITE_LOCK})`);
+      const waited = await failure(one.transaction().execute(async (tx) => sql`insert into notes values (20)`.execute(tx)));
+      expect(waited).toMatchObject({ code: '57014' });
+      await holder.query('rollback');
+      // Not "current transaction is aborted" (25P02): the same connection works, in and out of a transaction.
+      expect((await sql<{ one: number }>`select 1 as one`.execute(one)).rows).toEqual([{ one: 1 }]);
+      await one.transaction().execute(async (tx) => sql`insert into notes values (21)`.execute(tx));
+      expect(await saved(21)).toBe(true);
+    } finally {
+      await holder.end();
+      await one.destroy();
     }
   });
 

@@ -155,6 +155,7 @@ const SAMPLES: { [C in ErrorCode]: ReadonlyArray<readonly [ErrorByCode[C], strin
       new StoreUnavailableError('unknown'),
       "PinDesk lost its database connection while saving, so I can't tell whether that was saved. Once it is back, check before trying again (`pin status` for a PIN); a PIN that was set still gets its private PIN card then.",
     ],
+    [new StoreUnavailableError('saved'), "That was done and saved, but PinDesk's database stopped answering before I could show the result. Check again in a minute; don't repeat it."],
   ],
   'out-of-scope': [
     [

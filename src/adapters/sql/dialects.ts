@@ -67,7 +67,14 @@ export class PinDeskPostgresDialect extends PostgresDialect {
     return new (class extends PostgresDriver {
       override async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
         await super.beginTransaction(connection, settings);
-        await connection.executeQuery(CompiledQuery.raw(`select pg_advisory_xact_lock(${STORE_WRITE_LOCK})`));
+        try {
+          await connection.executeQuery(CompiledQuery.raw(`select pg_advisory_xact_lock(${STORE_WRITE_LOCK})`));
+        } catch (error) {
+          // Kysely rolls back only a transaction whose begin succeeded: without this, a lock wait
+          // that timed out would return the connection to the pool inside an aborted transaction.
+          await connection.executeQuery(CompiledQuery.raw('rollback')).catch(() => undefined);
+          throw error;
+        }
       }
     })(this.settings);
   }

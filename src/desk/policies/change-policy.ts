@@ -146,7 +146,9 @@ async function changePolicy(services: Pick<DeskServices, 'policies' | 'directory
   // Read, changed and written back as one (policies in the store: one transaction, one at a time
   // across instances), or a change made meanwhile on another instance would be silently undone.
   const { policies, atomically } = services;
-  return policies.joinsStoreTransaction ? atomically((tx) => applyChange(tx.policies, identity, command, scope)) : applyChange(policies, identity, command, scope);
+  const result = await (policies.joinsStoreTransaction ? atomically((tx) => applyChange(tx.policies, identity, command, scope)) : applyChange(policies, identity, command, scope));
+  scope.committed = true;
+  return result;
 }
 
 /**

@@ -67,8 +67,11 @@ export const grantPolicyCommand: TargetedEntry<'grant-policy'> = {
   ],
   // The policy's existence checked and the grant written as one (policies in the store: one
   // transaction), so a policy removed meanwhile on another instance is not granted.
-  run: ({ policies, atomically }, { scope }, command, user) =>
-    policies.joinsStoreTransaction ? atomically((tx) => grant(tx.policies, scope, command, user)) : grant(policies, scope, command, user),
+  run: async ({ policies, atomically }, { scope }, command, user) => {
+    const result = await (policies.joinsStoreTransaction ? atomically((tx) => grant(tx.policies, scope, command, user)) : grant(policies, scope, command, user));
+    scope.committed = true;
+    return result;
+  },
 };
 
 async function grant(policies: PolicyAuthority, scope: AuditScope, command: CommandOf<'grant-policy'>, user: DirectoryUser): Promise<DeskResult> {

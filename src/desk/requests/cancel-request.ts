@@ -38,6 +38,7 @@ export async function cancelRequest(
     return true;
   });
   if (!won) return unchangedRequest(services, (await store.requests.get(request.id))!, scope);
+  scope.committed = true;
   scope.action = 'request-cancelled';
   scope.reason = `${request.kind}:${request.id}`;
   return { kind: 'request-updated', view: await requestView(services, (await store.requests.get(request.id))!, caller.user), change: 'cancelled' };

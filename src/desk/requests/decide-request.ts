@@ -92,6 +92,7 @@ export async function decideRequest(
     won = await atomically(claim);
   }
   if (!won) return unchangedRequest(services, (await store.requests.get(request.id))!, scope);
+  scope.committed = true;
   scope.action = record.action;
   scope.reason = record.reason;
   scope.recorded = decision === 'approve';

@@ -86,6 +86,7 @@ async function requestPin(
     }
   });
   if ('pending' in outcome) return { kind: 'request-exists', view: await requestView(services, outcome.pending, requester) };
+  scope.committed = true;
   scope.action = 'request-created';
   scope.reason = `${request.kind}:${request.id}`;
   const { expired } = outcome;
