@@ -26,6 +26,7 @@ import { createLogger, RefusalLog } from './logger.js';
 import { checkStoreWritable } from './adapters/sql/open-store.js';
 import { checkReadiness } from './readiness.js';
 import { failureText } from './chat/render.js';
+import { Periodic } from './periodic.js';
 
 export interface AppOptions {
   clock?: () => Date;
@@ -198,14 +199,18 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   };
   reconcileIntents().catch((err: unknown) => log.error({ err }, 'checking unfinished PIN changes failed'));
   // SWEEP_INTERVAL: how often expiry runs (sealed secrets, choices, requests; each click also checks the time).
-  const sweeper = setInterval(() => sweep().catch((err: unknown) => log.error({ err }, 'sweep failed')), config.timers.sweepIntervalMs);
-  sweeper.unref();
+  const sweeper = new Periodic(sweep, config.timers.sweepIntervalMs, (err) => log.error({ err }, 'sweep failed'));
   // The outboxes survive restarts: PIN cards and request notices not delivered before are tried again from here.
-  const deliverer = setInterval(() => {
-    courier.sweep().catch((err: unknown) => log.error({ err }, 'PIN card delivery failed'));
-    requests.retryDue().catch((err: unknown) => log.error({ err }, 'request notice delivery failed'));
-  }, DELIVERY_INTERVAL_MS);
-  deliverer.unref();
+  const deliverer = new Periodic(
+    async () => {
+      await Promise.all([
+        courier.sweep().catch((err: unknown) => log.error({ err }, 'PIN card delivery failed')),
+        requests.retryDue().catch((err: unknown) => log.error({ err }, 'request notice delivery failed')),
+      ]);
+    },
+    DELIVERY_INTERVAL_MS,
+    (err) => log.error({ err }, 'delivery failed'),
+  );
   const idle = async () => {
     await background.idle();
     await courier.settled();
@@ -228,9 +233,9 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     sweep,
     idle,
     async close() {
-      clearInterval(sweeper);
-      clearInterval(deliverer);
+      await Promise.all([sweeper.stop(), deliverer.stop()]);
       await idle();
+      courier.stop();
       await http.close();
       await closeDesk();
     },

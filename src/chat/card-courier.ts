@@ -23,6 +23,8 @@ const MAX_KEEP_MS = 5 * 60_000;
 export class CardCourier {
   /** Sends still running past their deadline: their outcome is recorded when they end. */
   private readonly late = new Set<Promise<unknown>>();
+  /** Lease renewals of posts in flight (keepLeased). */
+  private readonly keeping = new Set<NodeJS.Timeout>();
 
   constructor(
     private readonly adapter: CloudAdapter,
@@ -67,6 +69,12 @@ export class CardCourier {
     const message = cardMessage(pinSetCard(card.details, card.revealRef, card.revealExpiresAt, { shown: 'hidden' }), 'Your PIN card, again');
     const activityId = (await context.sendActivity(message))?.id ?? '';
     await this.outbox.sentAgain(card, TurnContext.getConversationReference(context.activity), activityId);
+  }
+
+  /** Shutdown, after `settled`: no more lease renewals (a post still running is taken over after its lease). */
+  stop(): void {
+    for (const timer of this.keeping) clearInterval(timer);
+    this.keeping.clear();
   }
 
   /** Waits (at most `ms`) for sends that outlived their deadline (shutdown, tests). */
@@ -119,10 +127,12 @@ export class CardCourier {
       );
     }, Math.max(500, this.outbox.leaseMs / 3));
     timer.unref();
-    void posting.then(
-      () => clearInterval(timer),
-      () => clearInterval(timer),
-    );
+    this.keeping.add(timer);
+    const done = () => {
+      clearInterval(timer);
+      this.keeping.delete(timer);
+    };
+    void posting.then(done, done);
   }
 
   private async post(reference: unknown, message: Partial<Activity>): Promise<string> {
