@@ -89,7 +89,7 @@ export class NoticeCarrier {
     const conversation = cards.find((c) => c.audience === 'requester')?.card.conversation;
     if (note && conversation && !notice.noteSentAt && !progress.dropped.includes('note')) {
       // Our lease ran out meanwhile: another sender may have the notice now; it finishes it.
-      if (!(await notices.holdForNote(notice))) return;
+      if (!(await notices.hold(notice))) return;
       const sent = await this.post(conversation, textMessage(note), notices.leaseMs).then(
         () => true,
         (error: unknown) => this.failed(progress, 'note', 'note', error, notice),
@@ -109,6 +109,9 @@ export class NoticeCarrier {
     for (const reference of await this.requests.approverConversations(view.request)) {
       const key = conversationIdOf(reference) ?? 'unknown';
       if (holding.has(key) || progress.dropped.includes(key)) continue;
+      // Each post renews the lease (many approver chats on a slow connector could outlast it), and
+      // stops once another sender has the notice: it posts what is still missing.
+      if (!(await this.requests.notices.hold(notice))) return;
       const activityId = await this.send(reference, cardMessage(approvalCard(view), `PIN request from ${view.request.requesterName}`)).catch((error: unknown) =>
         this.failed(progress, 'approval-card', key, error, notice),
       );

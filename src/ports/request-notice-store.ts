@@ -36,8 +36,8 @@ export interface RequestNoticeStore {
   due(now: Date, limit: number): Promise<string[]>;
   /** Compare-and-set: takes a pending notice for `leaseMs` under `token` (`now`: even before it is due). */
   claim(id: string, token: string, now: Date, leaseMs: number, when: 'due-only' | 'now'): Promise<RequestNotice | undefined>;
-  /** Before the note is posted: true only while `token` still holds an unexpired lease and no note went out (the lease is renewed). */
-  holdForNote(id: string, token: string, now: Date, leaseMs: number): Promise<boolean>;
+  /** Before a post (the note, an approval card): true only while `token` still holds an unexpired lease and no note went out (the lease is renewed). */
+  hold(id: string, token: string, now: Date, leaseMs: number): Promise<boolean>;
   noteSent(id: string, token: string, at: Date): Promise<void>;
   /** Ends the holder's try: `pending` again from `nextAttemptAt`, or `done` / `failed` (compare-and-set on the token). */
   release(id: string, token: string, outcome: { state: NoticeState; nextAttemptAt?: Date; error?: string; dropped: string[] }): Promise<boolean>;

@@ -63,9 +63,9 @@ export class RequestNotices {
     return this.services.store.requestNotices.claim(id, nanoid(), this.services.clock(), this.leaseMs, when);
   }
 
-  /** Right before the note is posted: false when the lease ran out (another sender may have it). */
-  holdForNote(notice: RequestNotice): Promise<boolean> {
-    return this.services.store.requestNotices.holdForNote(notice.id, notice.leaseToken!, this.services.clock(), this.leaseMs);
+  /** Right before a post (the note, an approval card): renews the lease; false when it ran out (another sender may have it). */
+  hold(notice: RequestNotice): Promise<boolean> {
+    return this.services.store.requestNotices.hold(notice.id, notice.leaseToken!, this.services.clock(), this.leaseMs);
   }
 
   noteSent(notice: RequestNotice): Promise<void> {

@@ -91,11 +91,11 @@ it('one holder at a time: a second claim waits for the lease; only the holder en
   const later = new Date(f.clock.now + 30_001);
   const second = await f.store.requestNotices.claim(noticeId!, 'two', later, 30_000, 'due-only');
   expect(second).toMatchObject({ attempts: 2, leaseToken: 'two' });
-  expect(await f.store.requestNotices.holdForNote(noticeId!, 'one', later, 30_000)).toBe(false);
+  expect(await f.store.requestNotices.hold(noticeId!, 'one', later, 30_000)).toBe(false);
   expect(await f.store.requestNotices.release(noticeId!, 'one', { state: 'done', dropped: [] })).toBe(false);
-  expect(await f.store.requestNotices.holdForNote(noticeId!, 'two', later, 30_000)).toBe(true);
+  expect(await f.store.requestNotices.hold(noticeId!, 'two', later, 30_000)).toBe(true);
   await f.store.requestNotices.noteSent(noticeId!, 'two', later);
-  expect(await f.store.requestNotices.holdForNote(noticeId!, 'two', later, 30_000)).toBe(false);
+  expect(await f.store.requestNotices.hold(noticeId!, 'two', later, 30_000)).toBe(false);
   expect(await f.store.requestNotices.release(noticeId!, 'two', { state: 'done', dropped: [] })).toBe(true);
   expect(await f.store.requestNotices.due(new Date(later.getTime() + 3_600_000), 10)).toEqual([]);
 });

@@ -68,7 +68,7 @@ export class SqlRequestNoticeStore implements RequestNoticeStore {
     return row ? toNotice(row) : undefined;
   }
 
-  async holdForNote(id: string, token: string, now: Date, leaseMs: number): Promise<boolean> {
+  async hold(id: string, token: string, now: Date, leaseMs: number): Promise<boolean> {
     const at = now.getTime();
     const result = await this.db
       .updateTable('request_notices')
