@@ -14,6 +14,8 @@ interface Template {
   query: CompiledQuery;
   /** Per parameter: the slot whose value it takes, or -1 for a constant kept as compiled. */
   slots: number[];
+  /** How many values the statement takes. */
+  arity: number;
 }
 
 /**
@@ -24,16 +26,19 @@ interface Template {
 export function prepared<A extends unknown[], R>(build: (db: Kysely<Database>, ...values: A) => Compilable<R>): (db: Kysely<Database>, ...values: A) => Promise<QueryResult<R>> {
   // One per dialect: transactions share their database's adapter.
   const templates = new WeakMap<object, Template>();
-  return (db, ...values) => {
+  return async (db, ...values) => {
     const adapter = db.getExecutor().adapter;
     let template = templates.get(adapter);
     if (!template) {
       const stand = Array.from({ length: build.length - 1 }, (_, i) => new Slot(i)) as unknown as A;
       const query = build(db, ...stand).compile() as CompiledQuery;
-      template = { query, slots: query.parameters.map((p) => (p instanceof Slot ? p.index : -1)) };
+      template = { query, slots: query.parameters.map((p) => (p instanceof Slot ? p.index : -1)), arity: stand.length };
+      // A value the build never placed (ignored, or shifted by a default or rest parameter) would bind wrongly: refuse it.
+      if (new Set(template.slots.filter((slot) => slot >= 0)).size !== stand.length) throw new Error('prepared: each value must reach the statement as a parameter (none ignored; no default or rest parameters in build)');
       templates.set(adapter, template);
     }
-    const { query, slots } = template;
+    const { query, slots, arity } = template;
+    if (values.length !== arity) throw new Error(`prepared: ${arity} values expected, ${values.length} given`);
     const parameters = slots.map((slot, i) => (slot < 0 ? query.parameters[i] : values[slot]));
     return db.executeQuery<R>({ ...query, parameters });
   };
