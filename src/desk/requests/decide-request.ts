@@ -42,9 +42,11 @@ export async function decideRequest(
   const decided = { decidedAt: now, decidedById: caller.user.id, decidedByName: caller.user.displayName, decisionNote: decision === 'deny' ? cleanReason(note) : undefined };
   // The decision is a compare-and-set; an approval commits with what it changes, and its record.
   // What it owes people (redraws, the requester's note) is recorded with it (request-notices.ts).
+  const decide = (tx: TransactionPorts) => tx.store.requests.decide(request.id, to, decided, now);
+  const owe = (tx: TransactionPorts) => recordNotice(tx.store, request.id, to as 'approved' | 'denied', now, 'turn', services.settings.deliveryLeaseMs);
   const claim = async (tx: TransactionPorts) => {
-    if (!(await tx.store.requests.decide(request.id, to, decided, now))) return false;
-    await recordNotice(tx.store, request.id, to as 'approved' | 'denied', now, 'turn', services.settings.deliveryLeaseMs);
+    if (!(await decide(tx))) return false;
+    await owe(tx);
     return true;
   };
   // With a remote authority the claim commits before the server call; a clear refusal undoes it.
@@ -82,7 +84,8 @@ export async function decideRequest(
     });
   } else if (decision === 'approve') {
     won = await approveUnlockRemotely(services, {
-      claim,
+      claim: decide,
+      owe,
       reopen,
       record,
       unlock: () => services.authority.unlock(requester.id, now, requester.sipAddress),
@@ -109,13 +112,17 @@ async function requesterChat(store: Pick<Store, 'requests'>, requestId: string):
 
 /**
  * An unlock on a server: the decision (compare-and-set) and a 'pending' record commit first, the
- * server call runs outside any transaction, then its record. Any failure reopens the request (an
- * unlock is idempotent: deciding again is harmless) and the turn says what happened.
+ * server call runs outside any transaction, then its record and what the approval owes people (the
+ * requester's "unlocked" note is owed only once the server has unlocked: a sweep must not tell it
+ * while the call still runs). Any failure reopens the request (an unlock is idempotent: deciding
+ * again is harmless) and the turn says what happened.
  */
 async function approveUnlockRemotely(
-  { atomically, store }: Pick<DeskServices, 'atomically' | 'store'>,
+  { atomically }: Pick<DeskServices, 'atomically'>,
   step: {
     claim: (tx: TransactionPorts) => Promise<boolean>;
+    /** Records the notice the approval owes (redraws, the requester's note). */
+    owe: (tx: TransactionPorts) => Promise<void>;
     reopen: (tx: TransactionPorts) => Promise<boolean>;
     record: AuditRecord;
     unlock: () => Promise<unknown>;
@@ -137,6 +144,9 @@ async function approveUnlockRemotely(
     await atomically((tx) => step.reopen(tx));
     throw error;
   }
-  await store.audit.resolve(pending, step.record);
+  await atomically(async (tx) => {
+    await step.owe(tx);
+    await tx.store.audit.resolve(pending, step.record);
+  });
   return true;
 }
