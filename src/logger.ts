@@ -8,8 +8,9 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
   return pino(
     {
       level,
-      // Host and process tell apart the instances sharing one database.
-      base: { service: 'pindesk', hostname: hostname(), pid: process.pid },
+      // Host and process tell apart the instances sharing one database (one field: `pid` in a
+      // line is the process it is about, such as a Skype for Business worker).
+      base: { service: 'pindesk', instance: `${hostname()}/${process.pid}` },
       redact: { paths: ['pin', '*.pin', 'text', '*.text', 'value', '*.value', 'body', '*.body', 'attachments', '*.attachments'], censor: '[redacted]' },
       serializers: { err: safeError },
     },
