@@ -3,13 +3,12 @@
 // requester's card says where the PIN is; `my requests` sends a card that never arrived; and a bot
 // killed (kill -9) between approval and delivery delivers the card after it restarts. On SQLite and
 // PostgreSQL.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PACKAGE_ROOT } from '../../src/config.js';
 import { databaseSettings } from '../../src/database-settings.js';
+import { startBotChild, type BotProcess } from '../support/bot-process.js';
 import { FakeConnector } from '../support/fake-connector.js';
 import { action, cardOf, cardText, invokeCard, startHarness, type Harness, type TeamsMember } from '../support/harness.js';
 import { databaseEnv, eachStoreDialect, queryRows } from '../support/store.js';
@@ -84,34 +83,20 @@ eachStoreDialect((dialect) => {
   });
 
   describe('a bot killed between approval and delivery', () => {
-    const processes: ChildProcess[] = [];
+    const bots: BotProcess[] = [];
     let dataDir: string | undefined;
     let database: Record<string, string> = {};
     let connector: FakeConnector | undefined;
     afterEach(async () => {
-      for (const p of processes) p.kill('SIGKILL');
+      for (const bot of bots.splice(0)) await bot.kill();
       await connector?.stop();
       if (dataDir) await rm(dataDir, { recursive: true, force: true });
     });
 
     async function startBot(): Promise<string> {
-      const child = spawn(process.execPath, [path.join(PACKAGE_ROOT, 'dist', 'main.js')], {
-        env: { PATH: process.env.PATH, PORT: '0', DATA_DIR: dataDir!, LOG_LEVEL: 'info', ...database },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      processes.push(child);
-      let out = '';
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no start: ${out}`)), 20_000);
-        child.stdout!.on('data', (chunk) => {
-          out += chunk;
-          const match = /"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(out);
-          if (match) {
-            clearTimeout(timer);
-            resolve(match[1]!);
-          }
-        });
-      });
+      const bot = await startBotChild({ DATA_DIR: dataDir!, ...database });
+      bots.push(bot);
+      return bot.url;
     }
 
     let sequence = 0;
@@ -154,8 +139,7 @@ eachStoreDialect((dialect) => {
       expect((await rows('select count(*) n from pin_history'))[0].n).toBe(1);
       expect(cardsIn('emulator-kmyer').filter((a) => JSON.stringify(a.activity).includes('Reveal PIN'))).toHaveLength(0);
 
-      processes.at(-1)!.kill('SIGKILL');
-      await new Promise((resolve) => processes.at(-1)!.once('exit', resolve));
+      await bots.at(-1)!.kill();
       connector.heal();
       url = await startBot();
       // The dead instance's claim on the card ends with its lease (30 s); then the card goes out.

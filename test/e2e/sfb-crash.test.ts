@@ -6,16 +6,15 @@
 // recorded; not set → the addressee is told, and no sealed PIN stays in the store. While a set is
 // stalled on the server, the store takes other writes: no transaction is held across the call.
 import Database from 'better-sqlite3';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PACKAGE_ROOT } from '../../src/config.js';
 import { FakeConnector } from '../support/fake-connector.js';
 import { action } from '../support/harness.js';
-import { FakeSfb, fakeModulePath, pwsh, pwshAvailable } from '../support/sfb/pwsh.js';
+import { startBotProcess, type BotProcess } from '../support/sfb/bot-process.js';
+import { FakeSfb, pwshAvailable } from '../support/sfb/pwsh.js';
 
 const KEN = 'sip:ken.myer@contoso.com';
 const SFB_TIMEOUT_MS = 3_000;
@@ -24,13 +23,12 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const pinOnCard = (card: any): string | undefined => card?.body.find((b: any) => b.fontType === 'Monospace' && b.size === 'ExtraLarge')?.text;
 
 describe.runIf(pwshAvailable())('PIN_AUTHORITY=sfb: the bot killed between the server call and its recorded result', () => {
-  const processes: ChildProcess[] = [];
+  const bots: BotProcess[] = [];
   let dataDir: string;
   let connector: FakeConnector;
   let fake: FakeSfb;
   afterEach(async () => {
-    for (const p of processes) p.kill('SIGKILL');
-    processes.length = 0;
+    for (const bot of bots.splice(0)) await bot.kill();
     killWorkers();
     await connector?.stop();
     await fake?.dispose();
@@ -72,43 +70,13 @@ describe.runIf(pwshAvailable())('PIN_AUTHORITY=sfb: the bot killed between the s
   }
 
   async function startBot(): Promise<string> {
-    const child = spawn(process.execPath, [path.join(PACKAGE_ROOT, 'dist', 'main.js')], {
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        PORT: '0',
-        DATA_DIR: dataDir,
-        LOG_LEVEL: 'info',
-        PIN_AUTHORITY: 'sfb',
-        SFB_PWSH: pwsh(),
-        SFB_MODULE: path.join(fakeModulePath, 'SkypeForBusiness'),
-        SFB_TIMEOUT: `${SFB_TIMEOUT_MS}ms`,
-        // The worker inherits the bot's environment: that is how the fake finds its files.
-        SFB_FAKE_STATE: fake.stateFile,
-        SFB_FAKE_CALLS: fake.callsFile,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    processes.push(child);
-    let out = '';
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no start: ${out}`)), 60_000);
-      child.stdout!.on('data', (chunk) => {
-        out += chunk;
-        const match = /"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(out);
-        if (match) {
-          clearTimeout(timer);
-          resolve(match[1]!);
-        }
-      });
-    });
+    const bot = await startBotProcess({ dataDir, fake, env: { SFB_TIMEOUT: `${SFB_TIMEOUT_MS}ms` } });
+    bots.push(bot);
+    return bot.url;
   }
 
   async function killBot(): Promise<void> {
-    const bot = processes.pop()!;
-    const exited = new Promise((resolve) => bot.once('exit', resolve));
-    bot.kill('SIGKILL');
-    await exited;
+    await bots.pop()!.kill();
     killWorkers();
   }
 
